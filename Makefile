@@ -1,0 +1,50 @@
+# dyad — two commands on a fresh machine: `make demo` and `make test`.
+# Setup is idempotent: it fetches only what is missing into .deps/ (git-ignored).
+#   make setup           CPU libtorch 2.4.0 (~530 MB, ~15 s) + the all-MiniLM-L6-v2 encoder
+#   make setup CUDA=1    the full torch 2.4.0 wheel with CUDA libraries instead (~5 GB)
+
+PYTHON ?= python3
+CARGO  ?= cargo
+OUT    ?= out
+export CUDA
+
+.PHONY: setup build release test demo bench gazetteer sample clean-deps
+
+setup: .deps/libtorch/lib/libtorch_cpu.so .deps/models/all-MiniLM-L6-v2/model.safetensors
+
+.deps/libtorch/lib/libtorch_cpu.so:
+	PYTHON=$(PYTHON) bash scripts/setup_libtorch.sh
+
+.deps/models/all-MiniLM-L6-v2/model.safetensors:
+	PYTHON=$(PYTHON) bash scripts/setup_model.sh
+
+build: setup
+	$(CARGO) build
+
+release: setup
+	$(CARGO) build --release
+
+test: setup
+	$(CARGO) test
+
+# The main job on the bundled sample archive: score → series → compare + chart.
+demo: build
+	@mkdir -p $(OUT)
+	./target/debug/dyad score data/sample/huffpost_sample.jsonl -o $(OUT)/demo_scored.parquet
+	./target/debug/dyad series $(OUT)/demo_scored.parquet --every 1y --undirected -o $(OUT)/demo_series.csv
+	./target/debug/dyad compare $(OUT)/demo_scored.parquet USA-RUS USA-CHN USA-IRN --undirected --every 1y \
+	    --plot $(OUT)/demo_compare.png -o $(OUT)/demo_compare.csv
+	@echo "demo outputs in $(OUT)/: demo_scored.parquet demo_series.csv demo_compare.csv demo_compare.png"
+
+# Throughput of `dyad score` on the Guardian archive (release build).
+bench: release
+	bash scripts/bench_score.sh
+
+# Rebuild the shipped data files from ../shared/data (not needed to build or test).
+gazetteer:
+	$(PYTHON) scripts/build_gazetteer.py
+sample:
+	$(PYTHON) scripts/make_sample.py
+
+clean-deps:
+	rm -rf .deps

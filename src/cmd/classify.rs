@@ -1,0 +1,130 @@
+use super::{parse_date_arg, ModelArgs};
+use anyhow::{bail, Context, Result};
+use dyad::actors::{locate, Gazetteer};
+use dyad::stance::{StanceInput, StanceScore};
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::PathBuf;
+
+/// Score the stance of a source toward a target in given statements.
+///
+/// One statement: `dyad classify "China condemned Japan" --source China --target Japan`.
+/// Many: `dyad classify --input pairs.jsonl -o out.jsonl`, each input line
+/// {"id", "text", "source", "target", "date"?}, where source/target are actor strings as they
+/// appear in the text, ISO3 codes or country names. Each output line:
+/// {"id", "source", "target", "stance", "label", "p_cooperative", "p_neutral", "p_hostile"}.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The statement (instead of --input).
+    pub text: Option<String>,
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long)]
+    pub target: Option<String>,
+    /// JSONL file of statements.
+    #[arg(long, short, conflicts_with = "text")]
+    pub input: Option<PathBuf>,
+    /// Output JSONL (stdout when omitted).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Date used to resolve people in office (default: today).
+    #[arg(long, value_parser = parse_date_arg)]
+    pub date: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Deserialize)]
+struct InLine {
+    #[serde(default)]
+    id: serde_json::Value,
+    text: String,
+    source: String,
+    target: String,
+    #[serde(default)]
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OutLine<'a> {
+    id: &'a serde_json::Value,
+    source: &'a str,
+    target: &'a str,
+    stance: f64,
+    label: &'a str,
+    p_cooperative: f64,
+    p_neutral: f64,
+    p_hostile: f64,
+}
+
+fn r4(x: f32) -> f64 {
+    (x as f64 * 10_000.0).round() / 10_000.0
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let g = Gazetteer::builtin();
+    let today = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut lines: Vec<InLine> = Vec::new();
+    let mut inputs: Vec<StanceInput> = Vec::new();
+    let mut skipped = 0;
+    let mut add = |line: InLine, origin: &str| -> Result<(), String> {
+        let date = match &line.date {
+            Some(d) => dyad::dates::parse_date(d).ok_or(format!("unreadable date {d:?}"))?,
+            None => today,
+        };
+        let src = locate(g, &line.text, &line.source, date).ok_or(format!("source {:?} not found in the text", line.source))?;
+        let tgt = locate(g, &line.text, &line.target, date).ok_or(format!("target {:?} not found in the text", line.target))?;
+        let _ = origin;
+        inputs.push(StanceInput { text: line.text.clone(), source: src, target: tgt });
+        lines.push(line);
+        Ok(())
+    };
+    match (&a.input, &a.text) {
+        (Some(path), _) => {
+            let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+            for (i, l) in BufReader::new(f).lines().enumerate() {
+                let l = l?;
+                if l.trim().is_empty() {
+                    continue;
+                }
+                let r = serde_json::from_str::<InLine>(&l).map_err(|e| format!("invalid line: {e}")).and_then(|x| add(x, ""));
+                if let Err(reason) = r {
+                    eprintln!("skipped: {}:{}: {reason}", path.display(), i + 1);
+                    skipped += 1;
+                }
+            }
+        }
+        (None, Some(text)) => {
+            let (Some(s), Some(t)) = (&a.source, &a.target) else { bail!("give --source and --target with the text") };
+            let line = InLine { id: serde_json::Value::Null, text: text.clone(), source: s.clone(), target: t.clone(), date: None };
+            add(line, "").map_err(anyhow::Error::msg)?;
+        }
+        (None, None) => bail!("give a TEXT with --source/--target, or --input FILE.jsonl"),
+    }
+    let scorer = a.model.load()?;
+    let scores: Vec<StanceScore> = scorer.score(&inputs)?;
+    let mut out: Box<dyn Write> = match &a.output {
+        Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+        None => Box::new(BufWriter::new(std::io::stdout())),
+    };
+    for (l, s) in lines.iter().zip(&scores) {
+        let (pc, ph) = (r4(s.p_cooperative), r4(s.p_hostile));
+        let o = OutLine {
+            id: &l.id,
+            source: &l.source,
+            target: &l.target,
+            stance: ((pc - ph) * 10_000.0).round() / 10_000.0,
+            label: s.label().as_str(),
+            p_cooperative: pc,
+            p_neutral: r4(s.p_neutral),
+            p_hostile: ph,
+        };
+        serde_json::to_writer(&mut out, &o)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    if a.input.is_some() {
+        eprintln!("{} statements scored, {} skipped", scores.len(), skipped);
+    }
+    Ok(())
+}

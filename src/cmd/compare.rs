@@ -1,0 +1,48 @@
+use anyhow::{bail, Result};
+use dyad::actors::Gazetteer;
+use dyad::compare::{compare, render_text, wide_frame, CompareOptions};
+use dyad::dates::Every;
+use dyad::pairs::parse_pair;
+use std::path::PathBuf;
+
+/// Compare dyads side by side over time: level, trend and correlation, with a chart.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A file written by `dyad score`.
+    pub scored: PathBuf,
+    /// Dyads, SOURCE-TARGET by ISO3 code or name: IRN-AZE ARM-AZE.
+    #[arg(required = true, value_name = "PAIR")]
+    pub pairs: Vec<String>,
+    /// Period: 1d, 1w, 1mo, 1q or 1y.
+    #[arg(long, default_value = "1mo")]
+    pub every: Every,
+    /// Treat each pair as undirected (A→B and B→A together).
+    #[arg(long)]
+    pub undirected: bool,
+    /// Draw a chart: .png or .svg.
+    #[arg(long, value_name = "CHART")]
+    pub plot: Option<PathBuf>,
+    /// Also write the side-by-side table (.csv, .parquet, .json).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let g = Gazetteer::builtin();
+    let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
+    if pairs.is_empty() {
+        bail!("give at least one pair");
+    }
+    let scored = dyad::store::read_scored(&a.scored)?;
+    let c = compare(&scored, &CompareOptions { every: a.every, pairs, undirected: a.undirected })?;
+    print!("{}", render_text(&c, g));
+    if let Some(p) = &a.output {
+        dyad::store::write_frame(&mut wide_frame(&c)?, p)?;
+        eprintln!("wrote {}", p.display());
+    }
+    if let Some(p) = &a.plot {
+        dyad::chart::draw_comparison(&c, p, dyad::chart::DEFAULT_SIZE)?;
+        eprintln!("wrote {}", p.display());
+    }
+    Ok(())
+}

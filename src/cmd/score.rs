@@ -1,0 +1,53 @@
+use super::{parse_date_arg, ModelArgs};
+use anyhow::Result;
+use dyad::actors::Gazetteer;
+use dyad::ingest::IngestOptions;
+use dyad::pipeline::{run_score, ScoreOptions};
+use std::path::PathBuf;
+
+/// Batch-score articles: one row per (sentence, directed country pair) with its stance.
+///
+/// Inputs: .jsonl, .csv, .parquet (fields id, date, text; optional title, source, url) or
+/// .txt articles (date from the byline), .gz too, or directories of them. Bad records are
+/// reported with file:line and skipped. An interrupted run leaves OUT.partial.jsonl; rerun
+/// with --resume to continue where it stopped.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Input files or directories.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output file: .parquet, .csv or .jsonl.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Date for records without one (and .txt articles without a byline date), YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date_arg)]
+    pub date: Option<chrono::NaiveDate>,
+    /// Stop at the first bad record instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Continue an interrupted run from OUT.partial.jsonl.
+    #[arg(long)]
+    pub resume: bool,
+    /// Hide the progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let scorer = a.model.load()?;
+    let opts = ScoreOptions {
+        inputs: a.inputs,
+        output: a.output.clone(),
+        ingest: IngestOptions { default_date: a.date },
+        strict: a.strict,
+        resume: a.resume,
+        chunk_articles: 16,
+        progress: !a.quiet,
+    };
+    let summary = run_score(&opts, Gazetteer::builtin(), scorer.as_ref())?;
+    eprintln!("{summary}");
+    eprintln!("wrote {}", a.output.display());
+    Ok(())
+}

@@ -1,0 +1,47 @@
+use anyhow::Result;
+use dyad::actors::Gazetteer;
+use dyad::dates::Every;
+use dyad::pairs::parse_pair;
+use dyad::series::{compute, to_frame, SeriesOptions};
+use std::path::PathBuf;
+
+/// Tension time series per dyad and period from a scored file.
+///
+/// tension = 50 × (1 − mean_stance): 0 all cooperative, 50 neutral/balanced, 100 all hostile.
+/// Periods with no statement for a dyad appear with statements = 0 and empty tension.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A file written by `dyad score` (.parquet, .csv, .jsonl).
+    pub scored: PathBuf,
+    /// Period: 1d, 1w (ISO weeks from Monday), 1mo, 1q or 1y.
+    #[arg(long, default_value = "1mo")]
+    pub every: Every,
+    /// Only these dyads, SOURCE-TARGET by ISO3 code or name (IRN-AZE, Iran-Azerbaijan); repeatable.
+    #[arg(long = "pair", value_name = "PAIR")]
+    pub pairs: Vec<String>,
+    /// Merge A→B and B→A into one dyad (listed alphabetically).
+    #[arg(long)]
+    pub undirected: bool,
+    /// Output .csv, .parquet or .json (JSON lines); CSV on stdout when omitted.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let g = Gazetteer::builtin();
+    let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
+    let scored = dyad::store::read_scored(&a.scored)?;
+    let rows = compute(&scored, &SeriesOptions { every: a.every, pairs, undirected: a.undirected })?;
+    let mut df = to_frame(&rows, g)?;
+    match a.output {
+        Some(p) => {
+            dyad::store::write_frame(&mut df, &p)?;
+            eprintln!("wrote {} rows to {}", df.height(), p.display());
+        }
+        None => {
+            use polars::prelude::{CsvWriter, SerWriter};
+            CsvWriter::new(std::io::stdout()).finish(&mut df)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// dyad — how relations between countries are moving, read from the news.
+///
+/// Typical run: `dyad score ARCHIVE.jsonl -o scored.parquet`, then
+/// `dyad series scored.parquet --every 1mo -o series.csv` and
+/// `dyad compare scored.parquet IRN-AZE ARM-AZE --plot chart.png`.
+#[derive(Parser)]
+#[command(name = "dyad", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Score(cmd::score::Args),
+    Classify(cmd::classify::Args),
+    Series(cmd::series::Args),
+    Compare(cmd::compare::Args),
+    Actors(cmd::actors::Args),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Score(a) => cmd::score::run(a),
+        Command::Classify(a) => cmd::classify::run(a),
+        Command::Series(a) => cmd::series::run(a),
+        Command::Compare(a) => cmd::compare::run(a),
+        Command::Actors(a) => cmd::actors::run(a),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,218 @@
+//! Stage 7: tension time series per dyad and period, aggregated with polars.
+//!
+//! `mean_stance` is the mean of the statements' `stance` (p_cooperative − p_hostile, in
+//! [−1, 1]); `tension = 50 × (1 − mean_stance)`, so 0 is all-cooperative, 50 balanced or
+//! neutral, 100 all-hostile. Periods of the archive's span in which a dyad has no
+//! statement are kept, with `statements = 0` and empty `mean_stance` / `tension`.
+use crate::actors::Gazetteer;
+use crate::dates::{from_epoch_days, to_epoch_days, Every};
+use crate::pairs::PairSpec;
+use anyhow::Result;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone)]
+pub struct SeriesOptions {
+    pub every: Every,
+    /// Only these dyads (all when empty).
+    pub pairs: Vec<PairSpec>,
+    /// Merge A→B and B→A into one dyad with source < target alphabetically.
+    pub undirected: bool,
+}
+
+/// One dyad-period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesRow {
+    pub period: NaiveDate,
+    pub source: String,
+    pub target: String,
+    pub statements: i64,
+    pub articles: i64,
+    pub mean_stance: Option<f64>,
+    pub tension: Option<f64>,
+    pub cooperative: i64,
+    pub neutral: i64,
+    pub hostile: i64,
+}
+
+pub fn tension_of(mean_stance: f64) -> f64 {
+    50.0 * (1.0 - mean_stance)
+}
+
+fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
+    Ok(df.column(name)?.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
+}
+
+/// Aggregates scored statements (a frame from [`crate::store::read_scored`]) into dyad-periods.
+pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow>> {
+    let days: Vec<i32> = scored.column("date")?.cast(&DataType::Int32)?.i32()?.iter().map(|d| d.unwrap_or(0)).collect();
+    let periods: Vec<i32> = days.iter().map(|&d| to_epoch_days(opts.every.start_of(from_epoch_days(d)))).collect();
+    let (mut src, mut tgt) = (strings(scored, "source")?, strings(scored, "target")?);
+    if opts.undirected {
+        for (s, t) in src.iter_mut().zip(tgt.iter_mut()) {
+            if *s > *t {
+                std::mem::swap(s, t);
+            }
+        }
+    }
+    let wanted: BTreeSet<PairSpec> =
+        opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }).collect();
+    let keep: Vec<bool> = src
+        .iter()
+        .zip(&tgt)
+        .map(|(s, t)| wanted.is_empty() || wanted.contains(&PairSpec { source: s.clone(), target: t.clone() }))
+        .collect();
+    // The whole archive's span, so every dyad gets the same periods.
+    let span = periods.iter().min().zip(periods.iter().max()).map(|(a, b)| (from_epoch_days(*a), from_epoch_days(*b)));
+
+    let df = DataFrame::new_infer_height(vec![
+        Column::new("period".into(), periods),
+        Column::new("source".into(), src),
+        Column::new("target".into(), tgt),
+        scored.column("article_id")?.clone(),
+        scored.column("stance")?.cast(&DataType::Float64)?,
+        scored.column("label")?.clone(),
+    ])?;
+    let df = df.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
+    let agg = df
+        .lazy()
+        .group_by([col("period"), col("source"), col("target")])
+        .agg([
+            len().cast(DataType::Int64).alias("statements"),
+            col("article_id").n_unique().cast(DataType::Int64).alias("articles"),
+            col("stance").mean().alias("mean_stance"),
+            col("label").eq(lit("cooperative")).sum().cast(DataType::Int64).alias("cooperative"),
+            col("label").eq(lit("neutral")).sum().cast(DataType::Int64).alias("neutral"),
+            col("label").eq(lit("hostile")).sum().cast(DataType::Int64).alias("hostile"),
+        ])
+        .collect()?;
+
+    let i64s = |n: &str| -> Result<Vec<i64>> { Ok(agg.column(n)?.i64()?.iter().map(|v| v.unwrap_or(0)).collect()) };
+    let period: Vec<i32> = agg.column("period")?.i32()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let (s, t) = (strings(&agg, "source")?, strings(&agg, "target")?);
+    let (n, a, c, ne, h) = (i64s("statements")?, i64s("articles")?, i64s("cooperative")?, i64s("neutral")?, i64s("hostile")?);
+    let mean: Vec<Option<f64>> = agg.column("mean_stance")?.f64()?.iter().collect();
+
+    // Group by dyad, then lay each dyad over every period of the span.
+    let mut by_dyad: BTreeMap<(String, String), BTreeMap<NaiveDate, SeriesRow>> = BTreeMap::new();
+    for k in 0..agg.height() {
+        let p = from_epoch_days(period[k]);
+        by_dyad.entry((s[k].clone(), t[k].clone())).or_default().insert(
+            p,
+            SeriesRow {
+                period: p,
+                source: s[k].clone(),
+                target: t[k].clone(),
+                statements: n[k],
+                articles: a[k],
+                mean_stance: mean[k],
+                tension: mean[k].map(tension_of),
+                cooperative: c[k],
+                neutral: ne[k],
+                hostile: h[k],
+            },
+        );
+    }
+    // Requested pairs with no statement at all still get their (empty) rows.
+    for p in &wanted {
+        by_dyad.entry((p.source.clone(), p.target.clone())).or_default();
+    }
+    let mut out = Vec::new();
+    for ((s, t), rows) in by_dyad {
+        let Some((first, last)) = span else { break };
+        let mut p = first;
+        while p <= last {
+            out.push(rows.get(&p).cloned().unwrap_or(SeriesRow {
+                period: p,
+                source: s.clone(),
+                target: t.clone(),
+                statements: 0,
+                articles: 0,
+                mean_stance: None,
+                tension: None,
+                cooperative: 0,
+                neutral: 0,
+                hostile: 0,
+            }));
+            p = opts.every.next(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The series as a frame with the documented columns.
+pub fn to_frame(rows: &[SeriesRow], gazetteer: &Gazetteer) -> Result<DataFrame> {
+    let name = |c: &str| gazetteer.name_of(c).unwrap_or(c).to_string();
+    let round = |x: Option<f64>| x.map(|v| (v * 10_000.0).round() / 10_000.0);
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new("period".into(), rows.iter().map(|r| to_epoch_days(r.period)).collect::<Vec<i32>>()).cast(&DataType::Date)?,
+        Column::new("source".into(), rows.iter().map(|r| r.source.as_str()).collect::<Vec<_>>()),
+        Column::new("target".into(), rows.iter().map(|r| r.target.as_str()).collect::<Vec<_>>()),
+        Column::new("source_name".into(), rows.iter().map(|r| name(&r.source)).collect::<Vec<_>>()),
+        Column::new("target_name".into(), rows.iter().map(|r| name(&r.target)).collect::<Vec<_>>()),
+        Column::new("statements".into(), rows.iter().map(|r| r.statements).collect::<Vec<_>>()),
+        Column::new("articles".into(), rows.iter().map(|r| r.articles).collect::<Vec<_>>()),
+        Column::new("mean_stance".into(), rows.iter().map(|r| round(r.mean_stance)).collect::<Vec<_>>()),
+        Column::new("tension".into(), rows.iter().map(|r| round(r.tension)).collect::<Vec<_>>()),
+        Column::new("cooperative".into(), rows.iter().map(|r| r.cooperative).collect::<Vec<_>>()),
+        Column::new("neutral".into(), rows.iter().map(|r| r.neutral).collect::<Vec<_>>()),
+        Column::new("hostile".into(), rows.iter().map(|r| r.hostile).collect::<Vec<_>>()),
+    ])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::tests::row;
+    use crate::store::to_frame as scored_frame;
+
+    fn opts(every: Every, undirected: bool, pairs: &[(&str, &str)]) -> SeriesOptions {
+        SeriesOptions {
+            every,
+            undirected,
+            pairs: pairs.iter().map(|(s, t)| PairSpec { source: s.to_string(), target: t.to_string() }).collect(),
+        }
+    }
+
+    fn table() -> DataFrame {
+        scored_frame(&[
+            row("a1", "2025-01-05", "IRN", "AZE", 0.8),
+            row("a1", "2025-01-05", "IRN", "AZE", 0.4),
+            row("a2", "2025-01-20", "IRN", "AZE", -0.6),
+            row("a3", "2025-03-02", "IRN", "AZE", -1.0),
+            row("a3", "2025-03-02", "AZE", "IRN", 0.5),
+            row("a4", "2025-02-10", "ARM", "AZE", -0.5),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn monthly_means_counts_and_gaps() {
+        let rows = compute(&table(), &opts(Every::Month, false, &[("IRN", "AZE")])).unwrap();
+        assert_eq!(rows.len(), 3, "Jan, Feb (empty), Mar");
+        let jan = &rows[0];
+        assert_eq!(jan.period, NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
+        assert_eq!((jan.statements, jan.articles), (3, 2));
+        assert!((jan.mean_stance.unwrap() - 0.2).abs() < 1e-9);
+        assert!((jan.tension.unwrap() - 40.0).abs() < 1e-9);
+        assert_eq!((jan.cooperative, jan.hostile), (2, 1));
+        assert_eq!(rows[1].statements, 0);
+        assert_eq!(rows[1].tension, None);
+        assert!((rows[2].tension.unwrap() - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn undirected_merges_both_directions() {
+        let rows = compute(&table(), &opts(Every::Quarter, true, &[("IRN", "AZE")])).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].source.as_str(), rows[0].target.as_str()), ("AZE", "IRN"));
+        assert_eq!(rows[0].statements, 5);
+        assert!((rows[0].mean_stance.unwrap() - 0.02).abs() < 1e-9);
+        // All dyads when no pair is asked for.
+        let all = compute(&table(), &opts(Every::Year, false, &[])).unwrap();
+        assert_eq!(all.len(), 3);
+        let df = to_frame(&all, Gazetteer::builtin()).unwrap();
+        assert_eq!(df.column("source_name").unwrap().str().unwrap().get(0), Some("Armenia"));
+    }
+}

@@ -1,0 +1,206 @@
+//! Stage 5: the stance of a source country toward a target country in one sentence.
+//!
+//! Everything downstream sees only [`StanceScorer`]; the scorer behind it can change
+//! (anchor similarity today, a trained directed classifier later) without touching the rest.
+use crate::encoder::Encoder;
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+use tch::{Kind, Tensor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    Cooperative,
+    Neutral,
+    Hostile,
+}
+
+impl Label {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Cooperative => "cooperative",
+            Label::Neutral => "neutral",
+            Label::Hostile => "hostile",
+        }
+    }
+}
+
+impl std::str::FromStr for Label {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "cooperative" => Ok(Label::Cooperative),
+            "neutral" => Ok(Label::Neutral),
+            "hostile" => Ok(Label::Hostile),
+            o => Err(format!("unknown label {o:?}")),
+        }
+    }
+}
+
+/// Class probabilities for one directed statement.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StanceScore {
+    pub p_cooperative: f32,
+    pub p_neutral: f32,
+    pub p_hostile: f32,
+}
+
+impl StanceScore {
+    /// In [−1, 1]: p_cooperative − p_hostile.
+    pub fn stance(&self) -> f32 {
+        self.p_cooperative - self.p_hostile
+    }
+
+    /// The most probable class.
+    pub fn label(&self) -> Label {
+        if self.p_cooperative >= self.p_neutral && self.p_cooperative >= self.p_hostile {
+            Label::Cooperative
+        } else if self.p_hostile >= self.p_neutral {
+            Label::Hostile
+        } else {
+            Label::Neutral
+        }
+    }
+}
+
+/// A sentence with the char spans of the source and target mentions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StanceInput {
+    pub text: String,
+    pub source: (usize, usize),
+    pub target: (usize, usize),
+}
+
+pub trait StanceScorer {
+    /// Recorded in every output row's `model` column.
+    fn model_name(&self) -> &str;
+    fn score(&self, inputs: &[StanceInput]) -> Result<Vec<StanceScore>>;
+}
+
+/// Statements that stand for each class; a pair's text is scored by its similarity to them.
+const ANCHORS: &[(Label, &str)] = &[
+    (Label::Cooperative, "the two countries agreed to strengthen cooperation and ties"),
+    (Label::Cooperative, "signed an agreement on trade and economic cooperation"),
+    (Label::Cooperative, "praised and welcomed the friendly relations between the two nations"),
+    (Label::Cooperative, "pledged support and offered aid"),
+    (Label::Cooperative, "held friendly talks and expanded bilateral relations"),
+    (Label::Cooperative, "the two nations are brothers and friends"),
+    (Label::Cooperative, "military and political ties between the two countries"),
+    (Label::Hostile, "condemned and denounced the attack"),
+    (Label::Hostile, "threatened military action and warned of retaliation"),
+    (Label::Hostile, "accused the other country of terrorism"),
+    (Label::Hostile, "imposed sanctions and expelled diplomats"),
+    (Label::Hostile, "voiced concern over the threat to its security"),
+    (Label::Hostile, "troops attacked and bombed the country"),
+    (Label::Hostile, "tensions and dispute between the two countries escalated"),
+    (Label::Neutral, "the minister said in a statement on Monday"),
+    (Label::Neutral, "the official visited the capital"),
+    (Label::Neutral, "the report was published in the newspaper"),
+    (Label::Neutral, "people live in the city near the border"),
+];
+
+/// Stand-in scorer: embeds the stretch of the sentence that spans both actors (plus a few
+/// words around it) and compares it with the anchor statements. It is real and cheap, but it
+/// cannot tell direction (A→B and B→A read the same words), so it will be replaced by the
+/// trained directed model.
+pub struct AnchorScorer {
+    encoder: Encoder,
+    anchors: Tensor,
+    classes: Vec<Label>,
+    pub batch_size: usize,
+}
+
+/// Softmax temperature over cosine similarities.
+const TEMPERATURE: f64 = 0.04;
+/// Words of context kept on each side of the actors.
+const CONTEXT_WORDS: usize = 6;
+
+impl AnchorScorer {
+    pub fn new(encoder: Encoder, batch_size: usize) -> Result<AnchorScorer> {
+        let texts: Vec<&str> = ANCHORS.iter().map(|(_, t)| *t).collect();
+        let anchors = encoder.embed(&texts)?;
+        Ok(AnchorScorer { encoder, anchors, classes: ANCHORS.iter().map(|(l, _)| *l).collect(), batch_size: batch_size.max(1) })
+    }
+}
+
+/// The part of the sentence from the earlier actor to the later one, widened by
+/// `CONTEXT_WORDS` words each side.
+pub fn pair_window(input: &StanceInput) -> String {
+    let chars: Vec<char> = input.text.chars().collect();
+    let lo = input.source.0.min(input.target.0);
+    let hi = input.source.1.max(input.target.1).min(chars.len());
+    let mut s = lo;
+    let mut words = 0;
+    while s > 0 && words <= CONTEXT_WORDS {
+        s -= 1;
+        if chars[s].is_whitespace() {
+            words += 1;
+        }
+    }
+    let mut e = hi;
+    let mut words = 0;
+    while e < chars.len() && words <= CONTEXT_WORDS {
+        if chars[e].is_whitespace() {
+            words += 1;
+        }
+        e += 1;
+    }
+    chars[s..e].iter().collect::<String>().trim().to_string()
+}
+
+impl StanceScorer for AnchorScorer {
+    fn model_name(&self) -> &str {
+        "anchor-minilm-v0"
+    }
+
+    fn score(&self, inputs: &[StanceInput]) -> Result<Vec<StanceScore>> {
+        let windows: Vec<String> = inputs.iter().map(pair_window).collect();
+        // Sort by length so each batch pads little; restore order at the end.
+        let mut order: Vec<usize> = (0..inputs.len()).collect();
+        order.sort_by_key(|&i| windows[i].len());
+        let mut out = vec![StanceScore { p_cooperative: 0.0, p_neutral: 1.0, p_hostile: 0.0 }; inputs.len()];
+        for chunk in order.chunks(self.batch_size) {
+            let texts: Vec<&str> = chunk.iter().map(|&i| windows[i].as_str()).collect();
+            let emb = self.encoder.embed(&texts)?;
+            let sims = emb.matmul(&self.anchors.tr()); // [b, anchors]
+            let mut class_scores = Vec::new();
+            for label in [Label::Cooperative, Label::Neutral, Label::Hostile] {
+                let idx: Vec<i64> = (0..self.classes.len() as i64).filter(|&i| self.classes[i as usize] == label).collect();
+                let s = sims.index_select(1, &Tensor::from_slice(&idx).to(self.encoder.device));
+                // Mean of the two closest anchors of the class.
+                let top = s.topk(2, 1, true, true).0.mean_dim([1i64].as_slice(), false, Kind::Float);
+                class_scores.push(top);
+            }
+            let probs = (Tensor::stack(&class_scores, 1) / TEMPERATURE).softmax(1, Kind::Float).to_device(tch::Device::Cpu);
+            let probs: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1))?;
+            for (k, &i) in chunk.iter().enumerate() {
+                out[i] = StanceScore { p_cooperative: probs[3 * k], p_neutral: probs[3 * k + 1], p_hostile: probs[3 * k + 2] };
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stance_and_label_from_probabilities() {
+        let s = StanceScore { p_cooperative: 0.7, p_neutral: 0.2, p_hostile: 0.1 };
+        assert!((s.stance() - 0.6).abs() < 1e-6);
+        assert_eq!(s.label(), Label::Cooperative);
+        assert_eq!(StanceScore { p_cooperative: 0.1, p_neutral: 0.3, p_hostile: 0.6 }.label(), Label::Hostile);
+        assert_eq!("neutral".parse::<Label>().unwrap(), Label::Neutral);
+    }
+
+    #[test]
+    fn window_spans_both_actors() {
+        let text = "In a long speech on Monday evening the Iranian president said Tehran seeks ties with Azerbaijan across every sector of the economy and beyond.";
+        let src = text.find("Tehran").unwrap();
+        let tgt = text.find("Azerbaijan").unwrap();
+        let w = pair_window(&StanceInput { text: text.into(), source: (src, src + 6), target: (tgt, tgt + 10) });
+        assert!(w.contains("Tehran seeks ties with Azerbaijan"), "{w}");
+        assert!(!w.starts_with("In a long"), "{w}");
+    }
+}

@@ -1,0 +1,124 @@
+//! The binary as a user runs it: score → series → compare, bad input, resume, charts.
+mod common;
+
+use common::dyad;
+use std::path::Path;
+
+fn run_ok(cmd: &mut std::process::Command) -> (String, String) {
+    let out = cmd.output().unwrap();
+    let (so, se) = (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string());
+    assert!(out.status.success(), "failed: {cmd:?}\nstdout: {so}\nstderr: {se}");
+    (so, se)
+}
+
+fn write_archive(dir: &Path) -> std::path::PathBuf {
+    let p = dir.join("archive.jsonl");
+    std::fs::write(
+        &p,
+        concat!(
+            "{\"id\":\"a1\",\"date\":\"2024-01-10\",\"text\":\"Iran condemned Azerbaijan over the corridor plan. Armenia and Azerbaijan signed a peace agreement.\"}\n",
+            "{\"id\":\"a2\",\"date\":\"2024-02-12\",\"text\":\"Iran and Azerbaijan agreed to expand trade and friendly ties.\"}\n",
+            "this line is not json\n",
+            "{\"id\":\"a3\",\"text\":\"Iran warned Azerbaijan.\"}\n",
+            "{\"id\":\"a4\",\"date\":\"2024-03-15\",\"text\":\"Azerbaijan accused Armenia of shelling its border villages.\"}\n",
+        ),
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn score_series_compare_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = write_archive(dir.path());
+    let scored = dir.path().join("scored.parquet");
+    let (_, err) = run_ok(dyad().arg("score").arg(&archive).arg("-o").arg(&scored).arg("--quiet"));
+    assert!(err.contains("archive.jsonl:3: invalid JSON"), "{err}");
+    assert!(err.contains("archive.jsonl:4: missing field \"date\""), "{err}");
+    assert!(err.contains("5 articles read, 2 skipped"), "{err}");
+    assert!(!dyad::pipeline::checkpoint_path(&scored).exists(), "checkpoint removed after success");
+    let df = dyad::store::read_scored(&scored).unwrap();
+    let rows = dyad::store::frame_to_rows(&df).unwrap();
+    assert!(rows.iter().any(|r| r.article_id == "a1" && r.source == "IRN" && r.target == "AZE"));
+    assert!(rows.iter().any(|r| r.article_id == "a4" && r.source == "AZE" && r.target == "ARM"));
+
+    let series = dir.path().join("series.csv");
+    run_ok(dyad().args(["series"]).arg(&scored).args(["--every", "1mo", "--pair", "Iran-Azerbaijan", "-o"]).arg(&series));
+    let text = std::fs::read_to_string(&series).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "period,source,target,source_name,target_name,statements,articles,mean_stance,tension,cooperative,neutral,hostile"
+    );
+    let body: Vec<&str> = lines.collect();
+    assert_eq!(body.len(), 3, "Jan, Feb and an empty March: {text}");
+    assert!(body[0].starts_with("2024-01-01,IRN,AZE,Iran,Azerbaijan,1,1,"), "{text}");
+    assert!(body[2].starts_with("2024-03-01,IRN,AZE,Iran,Azerbaijan,0,0,,"), "{text}");
+
+    let png = dir.path().join("cmp.png");
+    let svg = dir.path().join("cmp.svg");
+    let (table, _) = run_ok(dyad().arg("compare").arg(&scored).args(["IRN-AZE", "ARM-AZE", "--undirected", "--plot"]).arg(&png));
+    assert!(table.contains("AZE–IRN") && table.contains("ARM–AZE") && table.contains("correlation"), "{table}");
+    let img = image::open(&png).expect("a valid PNG");
+    assert_eq!((img.width(), img.height()), dyad::chart::DEFAULT_SIZE);
+    // Not a blank canvas: lines and text in several colours.
+    let rgb = img.to_rgb8();
+    let distinct: std::collections::HashSet<[u8; 3]> = rgb.pixels().map(|p| p.0).collect();
+    assert!(distinct.len() > 10, "{} colours", distinct.len());
+    run_ok(dyad().arg("compare").arg(&scored).args(["IRN-AZE", "--plot"]).arg(&svg));
+    let s = std::fs::read_to_string(&svg).unwrap();
+    assert!(s.starts_with("<svg") && s.contains("IRN→AZE"), "{}", &s[..200.min(s.len())]);
+}
+
+#[test]
+fn strict_stops_and_resume_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = write_archive(dir.path());
+    let out = dir.path().join("s.jsonl");
+    let o = dyad().arg("score").arg(&archive).arg("-o").arg(&out).args(["--strict", "--quiet"]).output().unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("archive.jsonl:3"));
+
+    // A checkpoint left by an interrupted run: a1 done, then a torn line.
+    let ck = dyad::pipeline::checkpoint_path(&out);
+    std::fs::write(&ck, "{\"article_id\":\"a1\",\"rows\":[]}\n{\"article_id\":\"a2\",\"ro").unwrap();
+    let o = dyad().arg("score").arg(&archive).arg("-o").arg(&out).arg("--quiet").output().unwrap();
+    assert!(!o.status.success(), "refuses to overwrite an unfinished run without --resume");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--resume"));
+    let (_, err) = run_ok(dyad().arg("score").arg(&archive).arg("-o").arg(&out).args(["--resume", "--quiet"]));
+    assert!(err.contains("1 already done (resumed), 2 scored"), "{err}");
+    let rows = dyad::store::frame_to_rows(&dyad::store::read_scored(&out).unwrap()).unwrap();
+    assert!(rows.iter().all(|r| r.article_id != "a1"), "a1 was taken from the checkpoint, not rescored");
+    assert!(rows.iter().any(|r| r.article_id == "a2"));
+}
+
+#[test]
+fn classify_one_and_many() {
+    let (o, _) = run_ok(dyad().args(["classify", "Russia launched missile strikes on Ukraine.", "--source", "Russia", "--target", "UKR"]));
+    let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
+    assert_eq!(v["source"], "Russia");
+    for k in ["stance", "label", "p_cooperative", "p_neutral", "p_hostile"] {
+        assert!(!v[k].is_null(), "{k} in {o}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("pairs.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":1,\"text\":\"China condemned Japan.\",\"source\":\"China\",\"target\":\"Japan\"}\n{\"id\":2,\"text\":\"No actors.\",\"source\":\"X\",\"target\":\"Y\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.jsonl");
+    let (_, err) = run_ok(dyad().args(["classify", "--input"]).arg(&input).arg("-o").arg(&out));
+    assert!(err.contains("pairs.jsonl:2: source \"X\" not found"), "{err}");
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["id"], 1);
+}
+
+#[test]
+fn actors_explains_resolution() {
+    let (o, _) = run_ok(dyad().args(["actors", "Raisi met Aliyev in Baku.", "--date", "2025-02-04"]));
+    assert!(o.contains("Aliyev") && o.contains("AZE"), "{o}");
+    assert!(o.contains("not in office on 2025-02-04"), "{o}");
+}

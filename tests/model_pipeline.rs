@@ -1,0 +1,78 @@
+//! The real encoder on real text: the reference article end to end.
+mod common;
+
+use dyad::actors::Gazetteer;
+use dyad::encoder::Encoder;
+use dyad::ingest::{read_file, IngestOptions};
+use dyad::pipeline::score_articles;
+use dyad::segment::char_slice;
+use dyad::stance::{AnchorScorer, StanceInput, StanceScorer};
+
+fn scorer() -> AnchorScorer {
+    let dir = dyad::paths::encoder_dir(None).expect("encoder (run make setup)");
+    AnchorScorer::new(Encoder::load(&dir, tch::Device::Cpu).unwrap(), 16).unwrap()
+}
+
+#[test]
+fn encoder_embeddings_are_normalised_and_meaningful() {
+    let dir = dyad::paths::encoder_dir(None).unwrap();
+    let enc = Encoder::load(&dir, tch::Device::Cpu).unwrap();
+    let e = enc.embed(&["Iran and Azerbaijan signed a trade agreement.", "The two countries agreed on a trade deal.", "The cat sat on the mat."]).unwrap();
+    assert_eq!(e.size(), [3, 384]);
+    let sims: Vec<f32> = Vec::try_from(e.matmul(&e.tr()).flatten(0, -1)).unwrap();
+    assert!((sims[0] - 1.0).abs() < 1e-4, "unit norm: {}", sims[0]);
+    assert!(sims[1] > sims[2] + 0.2, "paraphrase {} vs unrelated {}", sims[1], sims[2]);
+}
+
+#[test]
+fn reference_article_rows_point_at_their_sentences() {
+    let path = common::reference_article();
+    let mut articles = Vec::new();
+    read_file(&path, &IngestOptions::default(), &mut |r| articles.push(r.unwrap()));
+    let article = &articles[0];
+    let rows = score_articles(&articles, Gazetteer::builtin(), &scorer()).unwrap();
+
+    let irn_aze: Vec<_> = rows.iter().filter(|r| r.source == "IRN" && r.target == "AZE").collect();
+    assert!(irn_aze.len() >= 5, "IRN→AZE rows: {}", irn_aze.len());
+    for r in &rows {
+        // Offsets are char offsets into the article text.
+        assert_eq!(char_slice(&article.text, r.start as usize, r.end as usize), r.sentence);
+        assert_eq!(char_slice(&article.text, r.source_start as usize, r.source_end as usize), r.source_text);
+        assert_eq!(char_slice(&article.text, r.target_start as usize, r.target_end as usize), r.target_text);
+        assert!((r.p_cooperative + r.p_neutral + r.p_hostile - 1.0).abs() < 1e-3);
+        assert!((r.stance - (r.p_cooperative - r.p_hostile)).abs() < 1e-3);
+        assert_eq!(r.date, "2025-02-04");
+    }
+    let key = rows
+        .iter()
+        .find(|r| r.source == "IRN" && r.target == "AZE" && r.sentence.contains("Tehran seeks to strengthen relations"))
+        .expect("the Pezeshkian–Hajiyev sentence");
+    assert!(key.sentence.starts_with("Iranian President Masoud Pezeshkian told Hikmat Hajiyev"));
+    assert_eq!(key.label, "cooperative", "{key:?}");
+    let threat = rows
+        .iter()
+        .find(|r| r.source == "IRN" && r.target == "ISR" && r.sentence.starts_with("Tehran perceives Israel"))
+        .expect("the threat sentence");
+    assert_eq!(threat.source_text, "Tehran");
+}
+
+#[test]
+fn scorer_separates_clear_cases() {
+    let s = scorer();
+    let mk = |text: &str, a: &str, b: &str| {
+        let find = |x: &str| {
+            let i = text.find(x).unwrap();
+            let start = text[..i].chars().count();
+            (start, start + x.chars().count())
+        };
+        StanceInput { text: text.into(), source: find(a), target: find(b) }
+    };
+    let scores = s
+        .score(&[
+            mk("China and Japan signed a friendship treaty to expand trade and cooperation.", "China", "Japan"),
+            mk("Russia launched missile strikes on Ukraine, killing dozens of civilians.", "Russia", "Ukraine"),
+        ])
+        .unwrap();
+    assert!(scores[0].stance() > scores[1].stance(), "{scores:?}");
+    assert_eq!(scores[1].label(), dyad::stance::Label::Hostile, "{scores:?}");
+}
