@@ -8,7 +8,7 @@ CARGO  ?= cargo
 OUT    ?= out
 export CUDA
 
-.PHONY: setup build release test demo bench gazetteer sample clean-deps
+.PHONY: setup build release test demo bench train eval gazetteer sample clean-deps
 
 setup: .deps/libtorch/lib/libtorch_cpu.so .deps/models/all-MiniLM-L6-v2/model.safetensors
 
@@ -36,9 +36,18 @@ demo: build
 	    --plot $(OUT)/demo_compare.png -o $(OUT)/demo_compare.csv
 	@echo "demo outputs in $(OUT)/: demo_scored.parquet demo_series.csv demo_compare.csv demo_compare.png"
 
-# Throughput of `dyad score` on the Guardian archive (release build).
+# Throughput: `dyad score` on the Guardian archive, `dyad classify` against Python
+# sentence-transformers (the latter installs torch into .deps/bench-venv the first time).
 bench: release
 	bash scripts/bench_score.sh
+	bash scripts/bench_classify.sh
+
+# Retrain the stance model (about 17 minutes on 2 CPU cores) and evaluate it.
+train: build
+	./target/debug/dyad train --config models/stance-train.json
+eval: build
+	./target/debug/dyad eval ../shared/data/stance/plv_train.tsv --split data/splits/plv_dev.txt
+	./target/debug/dyad eval ../shared/data/stance/directed_sentiment_valid.tsv
 
 # Rebuild the shipped data files from ../shared/data (not needed to build or test).
 gazetteer:

@@ -21,6 +21,8 @@ enum Command {
     Series(cmd::series::Args),
     Compare(cmd::compare::Args),
     Actors(cmd::actors::Args),
+    Train(cmd::train::Args),
+    Eval(cmd::eval::Args),
 }
 
 fn main() {
@@ -31,6 +33,8 @@ fn main() {
         Command::Series(a) => cmd::series::run(a),
         Command::Compare(a) => cmd::compare::run(a),
         Command::Actors(a) => cmd::actors::run(a),
+        Command::Train(a) => cmd::train::run(a),
+        Command::Eval(a) => cmd::eval::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -8,6 +8,12 @@ use dyad::pipeline::score_articles;
 use dyad::segment::char_slice;
 use dyad::stance::{AnchorScorer, StanceInput, StanceScorer};
 
+fn trained() -> dyad::stance::DirectedStanceModel {
+    let dir = dyad::paths::encoder_dir(None).expect("encoder (run make setup)");
+    let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/stance");
+    dyad::stance::DirectedStanceModel::load(&dir, &models, tch::Device::Cpu).unwrap()
+}
+
 fn scorer() -> AnchorScorer {
     let dir = dyad::paths::encoder_dir(None).expect("encoder (run make setup)");
     AnchorScorer::new(Encoder::load(&dir, tch::Device::Cpu).unwrap(), 16).unwrap()
@@ -30,7 +36,7 @@ fn reference_article_rows_point_at_their_sentences() {
     let mut articles = Vec::new();
     read_file(&path, &IngestOptions::default(), &mut |r| articles.push(r.unwrap()));
     let article = &articles[0];
-    let rows = score_articles(&articles, Gazetteer::builtin(), &scorer()).unwrap();
+    let rows = score_articles(&articles, Gazetteer::builtin(), &trained()).unwrap();
 
     let irn_aze: Vec<_> = rows.iter().filter(|r| r.source == "IRN" && r.target == "AZE").collect();
     assert!(irn_aze.len() >= 5, "IRN→AZE rows: {}", irn_aze.len());
@@ -43,17 +49,23 @@ fn reference_article_rows_point_at_their_sentences() {
         assert!((r.stance - (r.p_cooperative - r.p_hostile)).abs() < 1e-3);
         assert_eq!(r.date, "2025-02-04");
     }
-    let key = rows
-        .iter()
-        .find(|r| r.source == "IRN" && r.target == "AZE" && r.sentence.contains("Tehran seeks to strengthen relations"))
-        .expect("the Pezeshkian–Hajiyev sentence");
-    assert!(key.sentence.starts_with("Iranian President Masoud Pezeshkian told Hikmat Hajiyev"));
-    assert_eq!(key.label, "cooperative", "{key:?}");
-    let threat = rows
-        .iter()
-        .find(|r| r.source == "IRN" && r.target == "ISR" && r.sentence.starts_with("Tehran perceives Israel"))
-        .expect("the threat sentence");
+    let find = |src: &str, tgt: &str, start: &str| {
+        rows.iter()
+            .find(|r| r.source == src && r.target == tgt && r.sentence.starts_with(start))
+            .unwrap_or_else(|| panic!("{src}→{tgt} in the sentence starting {start:?}"))
+    };
+    // The brief's reference statements: stance belongs to the pair.
+    let seeks = find("IRN", "AZE", "Iranian President Masoud Pezeshkian told Hikmat Hajiyev");
+    assert!(seeks.sentence.contains("Tehran seeks to strengthen relations"));
+    assert_eq!(seeks.label, "cooperative", "{seeks:?}");
+    let concerns = find("IRN", "AZE", "Iran has consistently voiced concerns over Azerbaijan");
+    assert_eq!(concerns.label, "hostile", "{concerns:?}");
+    let threat = find("IRN", "ISR", "Tehran perceives Israel");
     assert_eq!(threat.source_text, "Tehran");
+    assert_eq!(threat.label, "hostile", "{threat:?}");
+    let ties = find("ISR", "AZE", "Tehran perceives Israel");
+    assert_eq!(ties.label, "cooperative", "{ties:?}");
+    assert!(rows.iter().all(|r| r.model == "dyad-stance-minilm-v1"));
 }
 
 #[test]

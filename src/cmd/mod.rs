@@ -2,12 +2,14 @@
 pub mod actors;
 pub mod classify;
 pub mod compare;
+pub mod eval;
 pub mod series;
 pub mod score;
+pub mod train;
 
 use anyhow::{bail, Result};
 use dyad::encoder::Encoder;
-use dyad::stance::{AnchorScorer, StanceScorer};
+use dyad::stance::{AnchorScorer, DirectedStanceModel, StanceScorer};
 use std::path::PathBuf;
 
 /// Model options shared by the commands that run the encoder.
@@ -25,6 +27,12 @@ pub struct ModelArgs {
     /// cpu or cuda (cuda needs `make setup CUDA=1`).
     #[arg(long, default_value = "cpu")]
     pub device: String,
+    /// trained (the shipped directed model in models/stance) or anchor (the untrained baseline).
+    #[arg(long, default_value = "trained")]
+    pub scorer: String,
+    /// Folder of the trained stance model.
+    #[arg(long, value_name = "DIR")]
+    pub stance_dir: Option<PathBuf>,
 }
 
 impl ModelArgs {
@@ -33,15 +41,27 @@ impl ModelArgs {
             tch::set_num_threads(n as i32);
             let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
         }
-        let device = match self.device.as_str() {
+        let device = self.device()?;
+        let dir = dyad::paths::encoder_dir(self.model_dir.as_deref())?;
+        match self.scorer.as_str() {
+            "trained" => {
+                let stance_dir = self.stance_dir.clone().unwrap_or_else(|| dyad::paths::project_models_dir().join("stance"));
+                let mut m = DirectedStanceModel::load(&dir, &stance_dir, device)?;
+                m.batch_size = self.batch_size.max(1);
+                Ok(Box::new(m))
+            }
+            "anchor" => Ok(Box::new(AnchorScorer::new(Encoder::load(&dir, device)?, self.batch_size)?)),
+            o => bail!("--scorer {o:?}: use trained or anchor"),
+        }
+    }
+
+    pub fn device(&self) -> Result<tch::Device> {
+        Ok(match self.device.as_str() {
             "cpu" => tch::Device::Cpu,
             "cuda" if tch::Cuda::is_available() => tch::Device::Cuda(0),
             "cuda" => bail!("--device cuda: no CUDA device visible to libtorch (CPU libtorch? run `make setup CUDA=1`)"),
             o => bail!("--device {o:?}: use cpu or cuda"),
-        };
-        let dir = dyad::paths::encoder_dir(self.model_dir.as_deref())?;
-        let encoder = Encoder::load(&dir, device)?;
-        Ok(Box::new(AnchorScorer::new(encoder, self.batch_size)?))
+        })
     }
 }
 

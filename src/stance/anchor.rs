@@ -1,81 +1,9 @@
-//! Stage 5: the stance of a source country toward a target country in one sentence.
-//!
-//! Everything downstream sees only [`StanceScorer`]; the scorer behind it can change
-//! (anchor similarity today, a trained directed classifier later) without touching the rest.
+//! The stand-in scorer from the foundation: similarity to anchor statements. Kept as a
+//! baseline (`--scorer anchor`) to show what the trained model adds.
+use super::{Label, StanceInput, StanceScore, StanceScorer};
 use crate::encoder::Encoder;
 use anyhow::Result;
-use serde::{Deserialize, Serialize};
 use tch::{Kind, Tensor};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Label {
-    Cooperative,
-    Neutral,
-    Hostile,
-}
-
-impl Label {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Label::Cooperative => "cooperative",
-            Label::Neutral => "neutral",
-            Label::Hostile => "hostile",
-        }
-    }
-}
-
-impl std::str::FromStr for Label {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "cooperative" => Ok(Label::Cooperative),
-            "neutral" => Ok(Label::Neutral),
-            "hostile" => Ok(Label::Hostile),
-            o => Err(format!("unknown label {o:?}")),
-        }
-    }
-}
-
-/// Class probabilities for one directed statement.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct StanceScore {
-    pub p_cooperative: f32,
-    pub p_neutral: f32,
-    pub p_hostile: f32,
-}
-
-impl StanceScore {
-    /// In [−1, 1]: p_cooperative − p_hostile.
-    pub fn stance(&self) -> f32 {
-        self.p_cooperative - self.p_hostile
-    }
-
-    /// The most probable class.
-    pub fn label(&self) -> Label {
-        if self.p_cooperative >= self.p_neutral && self.p_cooperative >= self.p_hostile {
-            Label::Cooperative
-        } else if self.p_hostile >= self.p_neutral {
-            Label::Hostile
-        } else {
-            Label::Neutral
-        }
-    }
-}
-
-/// A sentence with the char spans of the source and target mentions.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StanceInput {
-    pub text: String,
-    pub source: (usize, usize),
-    pub target: (usize, usize),
-}
-
-pub trait StanceScorer {
-    /// Recorded in every output row's `model` column.
-    fn model_name(&self) -> &str;
-    fn score(&self, inputs: &[StanceInput]) -> Result<Vec<StanceScore>>;
-}
 
 /// Statements that stand for each class; a pair's text is scored by its similarity to them.
 const ANCHORS: &[(Label, &str)] = &[
@@ -181,18 +109,10 @@ impl StanceScorer for AnchorScorer {
     }
 }
 
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stance_and_label_from_probabilities() {
-        let s = StanceScore { p_cooperative: 0.7, p_neutral: 0.2, p_hostile: 0.1 };
-        assert!((s.stance() - 0.6).abs() < 1e-6);
-        assert_eq!(s.label(), Label::Cooperative);
-        assert_eq!(StanceScore { p_cooperative: 0.1, p_neutral: 0.3, p_hostile: 0.6 }.label(), Label::Hostile);
-        assert_eq!("neutral".parse::<Label>().unwrap(), Label::Neutral);
-    }
 
     #[test]
     fn window_spans_both_actors() {

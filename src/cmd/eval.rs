@@ -1,0 +1,76 @@
+use anyhow::{bail, Context, Result};
+use dyad::stance::data::{load_directed_sentiment, load_plv, read_keys, Example};
+use dyad::stance::train::{eval_directed_sentiment, eval_examples, eval_plv};
+use dyad::stance::Label;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+/// Accuracy, macro-F1 and confusion matrix of the stance model on a labelled file.
+///
+/// Formats, by columns: PLV TSV (marked_sentence, penta): cooperative-vs-hostile and directed
+/// 3-class; directed-sentiment TSV (sentence with [p] [q], p, q, label 0–4): 5-class from two
+/// directed calls; JSONL {"text","source","target","label"} with label cooperative|neutral|hostile
+/// and source/target as char spans [start, end] or strings found in the text.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    pub file: PathBuf,
+    /// Keep only the sentences listed in this split file (e.g. data/splits/plv_dev.txt).
+    #[arg(long)]
+    pub split: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: super::ModelArgs,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let scorer = a.model.load()?;
+    let keep = a.split.as_ref().map(|p| read_keys(p)).transpose()?;
+    let header = std::fs::read_to_string(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
+    let first = header.lines().next().unwrap_or("");
+    println!("model {} on {}", scorer.model_name(), a.file.display());
+    if first.contains("marked_sentence") && first.contains("penta") {
+        let (mut s, skipped) = load_plv(&a.file)?;
+        if let Some(k) = &keep {
+            s.retain(|x| k.contains(&x.key));
+        }
+        let r = eval_plv(scorer.as_ref(), &s)?;
+        println!("{} sentences ({} unreadable rows skipped)\n\ncooperative vs hostile (source→target):\n{}", s.len(), skipped, r.coop_vs_hostile.render());
+        println!("directed 3-class, both directions (reverse = neutral unless mutual):\n{}", r.directed.render());
+    } else if first.split('\t').any(|c| c == "p") && first.contains("label") {
+        let (mut s, skipped) = load_directed_sentiment(&a.file)?;
+        if let Some(k) = &keep {
+            s.retain(|x| k.contains(&x.key));
+        }
+        let c = eval_directed_sentiment(scorer.as_ref(), &s)?;
+        println!("{} sentences ({} unreadable rows skipped)\n\n5-class from two directed calls:\n{}", s.len(), skipped, c.render());
+    } else if first.trim_start().starts_with('{') {
+        let g = dyad::actors::Gazetteer::builtin();
+        let today = chrono::Local::now().date_naive();
+        let mut ex = Vec::new();
+        for (i, line) in std::io::BufReader::new(std::fs::File::open(&a.file)?).lines().enumerate() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(&line).with_context(|| format!("{}:{}: invalid JSON", a.file.display(), i + 1))?;
+            let text = v["text"].as_str().with_context(|| format!("{}:{}: no text", a.file.display(), i + 1))?;
+            let span = |x: &serde_json::Value| -> Option<(usize, usize)> {
+                match x {
+                    serde_json::Value::Array(a) if a.len() == 2 => Some((a[0].as_u64()? as usize, a[1].as_u64()? as usize)),
+                    serde_json::Value::String(s) => dyad::actors::locate(g, text, s, today),
+                    _ => None,
+                }
+            };
+            let (Some(source), Some(target)) = (span(&v["source"]), span(&v["target"])) else {
+                eprintln!("skipped: {}:{}: source or target not found", a.file.display(), i + 1);
+                continue;
+            };
+            let label: Label = v["label"].as_str().unwrap_or("").parse().map_err(|e: String| anyhow::anyhow!("{}:{}: {e}", a.file.display(), i + 1))?;
+            ex.push(Example { input: dyad::stance::StanceInput { text: text.into(), source, target }, label, key: String::new() });
+        }
+        let c = eval_examples(scorer.as_ref(), &ex)?;
+        println!("{} statements\n\n3-class:\n{}", ex.len(), c.render());
+    } else {
+        bail!("{}: unknown labelled format (expected PLV TSV, directed-sentiment TSV or JSONL)", a.file.display());
+    }
+    Ok(())
+}

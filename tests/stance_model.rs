@@ -1,0 +1,74 @@
+//! The shipped directed stance model: checksum, direction, several pairs in one sentence, eval.
+mod common;
+
+use dyad::stance::{DirectedStanceModel, Label, StanceInput, StanceScorer};
+use std::path::Path;
+
+fn models_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/stance")
+}
+
+fn model() -> DirectedStanceModel {
+    let enc = dyad::paths::encoder_dir(None).expect("encoder (run make setup)");
+    DirectedStanceModel::load(&enc, &models_dir(), tch::Device::Cpu).expect("shipped model loads")
+}
+
+/// A directed input from actor strings (first occurrence of each).
+fn input(text: &str, source: &str, target: &str) -> StanceInput {
+    let span = |x: &str| {
+        let b = text.find(x).unwrap_or_else(|| panic!("{x} in {text}"));
+        let s = text[..b].chars().count();
+        (s, s + x.chars().count())
+    };
+    StanceInput { text: text.into(), source: span(source), target: span(target) }
+}
+
+#[test]
+fn checksum_mismatch_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["manifest.json", "weights.safetensors"] {
+        std::fs::copy(models_dir().join(f), dir.path().join(f)).unwrap();
+    }
+    let enc = dyad::paths::encoder_dir(None).unwrap();
+    assert!(DirectedStanceModel::load(&enc, dir.path(), tch::Device::Cpu).is_ok());
+    let w = dir.path().join("weights.safetensors");
+    let mut bytes = std::fs::read(&w).unwrap();
+    let n = bytes.len();
+    bytes[n - 10] ^= 0xFF;
+    std::fs::write(&w, bytes).unwrap();
+    let err = DirectedStanceModel::load(&enc, dir.path(), tch::Device::Cpu).err().expect("tampered weights must not load").to_string();
+    assert!(err.contains("sha256") && err.contains("does not match"), "{err}");
+}
+
+#[test]
+fn direction_matters() {
+    let m = model();
+    let text = "China condemned Japan over the disputed islands.";
+    let s = m.score(&[input(text, "China", "Japan"), input(text, "Japan", "China")]).unwrap();
+    assert_eq!(s[0].label(), Label::Hostile, "CHN→JPN {:?}", s[0]);
+    assert_eq!(s[1].label(), Label::Neutral, "JPN→CHN {:?}", s[1]);
+    assert!(s[0].p_hostile > s[1].p_hostile + 0.3, "{s:?}");
+}
+
+#[test]
+fn stance_belongs_to_the_pair_not_the_sentence() {
+    let m = model();
+    let text = "Tehran perceives Israel’s military and political ties with Azerbaijan as a potential threat to its regional security interests.";
+    let s = m.score(&[input(text, "Tehran", "Israel"), input(text, "Israel", "Azerbaijan")]).unwrap();
+    assert_eq!(s[0].label(), Label::Hostile, "IRN→ISR {:?}", s[0]);
+    assert_eq!(s[1].label(), Label::Cooperative, "ISR→AZE {:?}", s[1]);
+}
+
+#[test]
+fn eval_command_on_a_small_labelled_file() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/labelled_small.jsonl");
+    let out = common::dyad().arg("eval").arg(&file).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("6 statements"), "{text}");
+    let line = text.lines().find(|l| l.starts_with("n = 6")).expect("summary line");
+    let acc: f64 = line.split("accuracy ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    // The matrix rows add up to the file and the model gets most of these plain cases.
+    assert!(acc >= 4.0 / 6.0, "{text}");
+    assert!(text.contains("gold \\ pred"));
+}
