@@ -4,6 +4,10 @@
 //! [−1, 1]); `tension = 50 × (1 − mean_stance)`, so 0 is all-cooperative, 50 balanced or
 //! neutral, 100 all-hostile. Periods of the archive's span in which a dyad has no
 //! statement are kept, with `statements = 0` and empty `mean_stance` / `tension`.
+//!
+//! Undirected dyads count a sentence once: `dyad score` writes both directions of every
+//! pair (one of them is usually the neutral, receiving side), so A–B takes, per sentence,
+//! the direction with the strongest stance rather than averaging in its neutral mirror.
 use crate::actors::Gazetteer;
 use crate::dates::{from_epoch_days, to_epoch_days, Every};
 use crate::pairs::PairSpec;
@@ -49,10 +53,30 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
     let days: Vec<i32> = scored.column("date")?.cast(&DataType::Int32)?.i32()?.iter().map(|d| d.unwrap_or(0)).collect();
     let periods: Vec<i32> = days.iter().map(|&d| to_epoch_days(opts.every.start_of(from_epoch_days(d)))).collect();
     let (mut src, mut tgt) = (strings(scored, "source")?, strings(scored, "target")?);
+    let mut one_per_sentence = vec![true; src.len()];
     if opts.undirected {
         for (s, t) in src.iter_mut().zip(tgt.iter_mut()) {
             if *s > *t {
                 std::mem::swap(s, t);
+            }
+        }
+        let articles = strings(scored, "article_id")?;
+        let sentences: Vec<i64> =
+            scored.column("sentence_id")?.cast(&DataType::Int64)?.i64()?.iter().map(|v| v.unwrap_or(-1)).collect();
+        let stance: Vec<f64> =
+            scored.column("stance")?.cast(&DataType::Float64)?.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect();
+        let mut best: std::collections::HashMap<(&str, i64, &str, &str), usize> = std::collections::HashMap::new();
+        for k in 0..src.len() {
+            let key = (articles[k].as_str(), sentences[k], src[k].as_str(), tgt[k].as_str());
+            match best.get(&key) {
+                Some(&b) if stance[b].abs() >= stance[k].abs() => one_per_sentence[k] = false,
+                Some(&b) => {
+                    one_per_sentence[b] = false;
+                    best.insert(key, k);
+                }
+                None => {
+                    best.insert(key, k);
+                }
             }
         }
     }
@@ -61,7 +85,8 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
     let keep: Vec<bool> = src
         .iter()
         .zip(&tgt)
-        .map(|(s, t)| wanted.is_empty() || wanted.contains(&PairSpec { source: s.clone(), target: t.clone() }))
+        .zip(&one_per_sentence)
+        .map(|((s, t), &first)| first && (wanted.is_empty() || wanted.contains(&PairSpec { source: s.clone(), target: t.clone() })))
         .collect();
     // The whole archive's span, so every dyad gets the same periods.
     let span = periods.iter().min().zip(periods.iter().max()).map(|(a, b)| (from_epoch_days(*a), from_epoch_days(*b)));
@@ -176,9 +201,10 @@ mod tests {
     }
 
     fn table() -> DataFrame {
+        let second_sentence = crate::store::ScoredRow { sentence_id: 1, ..row("a1", "2025-01-05", "IRN", "AZE", 0.4) };
         scored_frame(&[
             row("a1", "2025-01-05", "IRN", "AZE", 0.8),
-            row("a1", "2025-01-05", "IRN", "AZE", 0.4),
+            second_sentence,
             row("a2", "2025-01-20", "IRN", "AZE", -0.6),
             row("a3", "2025-03-02", "IRN", "AZE", -1.0),
             row("a3", "2025-03-02", "AZE", "IRN", 0.5),
@@ -207,8 +233,10 @@ mod tests {
         let rows = compute(&table(), &opts(Every::Quarter, true, &[("IRN", "AZE")])).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].source.as_str(), rows[0].target.as_str()), ("AZE", "IRN"));
-        assert_eq!(rows[0].statements, 5);
-        assert!((rows[0].mean_stance.unwrap() - 0.02).abs() < 1e-9);
+        // a3's sentence holds IRN→AZE −1.0 and AZE→IRN 0.5: counted once, by the stronger stance.
+        assert_eq!(rows[0].statements, 4);
+        assert_eq!(rows[0].articles, 3);
+        assert!((rows[0].mean_stance.unwrap() - (0.8 + 0.4 - 0.6 - 1.0) / 4.0).abs() < 1e-9);
         // All dyads when no pair is asked for.
         let all = compute(&table(), &opts(Every::Year, false, &[])).unwrap();
         assert_eq!(all.len(), 3);

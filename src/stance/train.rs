@@ -30,6 +30,9 @@ pub struct TrainConfig {
     pub neutral_sentence_fraction: f64,
     /// Times each PLV training sentence is seen per epoch (the country-news domain).
     pub plv_repeat: usize,
+    /// Class weights are (N / (3 · n_class))^power: 0 = unweighted, 0.5 = inverse square root.
+    #[serde(default = "half")]
+    pub class_weight_power: f64,
     /// Cap on training examples (quick runs); none = all.
     #[serde(default)]
     pub max_train_examples: Option<usize>,
@@ -40,6 +43,10 @@ pub struct TrainConfig {
     /// Where the weights and manifest go, relative to the config file.
     pub out_dir: PathBuf,
     pub model_name: String,
+}
+
+fn half() -> f64 {
+    0.5
 }
 
 /// Tiny deterministic generator (SplitMix64) so shuffles depend only on the seed.
@@ -229,9 +236,9 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
             let _ = t.set_requires_grad(false);
         }
     }
-    // Inverse square-root class weights: neutral dominates the data.
+    // Neutral dominates the data; class weights can lean against it.
     let n = examples.len() as f64;
-    let weights: Vec<f32> = counts.iter().map(|&k| ((n / (3.0 * k.max(1) as f64)).sqrt()) as f32).collect();
+    let weights: Vec<f32> = counts.iter().map(|&k| (n / (3.0 * k.max(1) as f64)).powf(c.class_weight_power) as f32).collect();
     let class_weights = Tensor::from_slice(&weights).to(device);
 
     let encoded = model.encode(&examples.iter().map(|e| e.input.clone()).collect::<Vec<_>>());
