@@ -1,6 +1,7 @@
 //! Comparison charts, PNG or SVG by extension, drawn with plotters. The font is compiled
 //! in (DejaVu Sans, `data/fonts/`), so charts render the same on a machine with no fonts.
 use crate::compare::Comparison;
+use crate::dates::Every;
 use anyhow::{anyhow, bail, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -45,9 +46,23 @@ where
         bail!("nothing to draw: the scored file has no dated statements");
     };
     let last = if last > first { last } else { first + chrono::Duration::days(1) };
-    let title = format!("Tension by {:?} (0 = cooperative, 100 = hostile)", c.every).to_lowercase().replacen('t', "T", 1);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
+    let unit = match c.every {
+        Every::Day => "day",
+        Every::Week => "week",
+        Every::Month => "month",
+        Every::Quarter => "quarter",
+        Every::Year => "year",
+    };
+    let date_format = match c.every {
+        Every::Day | Every::Week => "%Y-%m-%d",
+        Every::Month | Every::Quarter => "%Y-%m",
+        Every::Year => "%Y",
+    };
+    // The legend gets its own strip under the plot so it never hides data.
+    let height = root.dim_in_pixel().1;
+    let (plot, legend) = root.split_vertically(height.saturating_sub(36));
+    let mut chart = ChartBuilder::on(&plot)
+        .caption(format!("Tension by {unit} (0 = cooperative, 100 = hostile)"), ("sans-serif", 22))
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(50)
@@ -55,15 +70,16 @@ where
         .map_err(e)?;
     chart
         .configure_mesh()
-        .x_desc("period")
+        .x_desc("period start")
         .y_desc("tension")
-        .x_label_formatter(&|d| d.format("%Y-%m-%d").to_string())
+        .x_labels(10)
+        .x_label_formatter(&|d| d.format(date_format).to_string())
+        .y_label_formatter(&|v| format!("{v:.0}"))
         .label_style(("sans-serif", 14))
         .draw()
         .map_err(e)?;
     for (i, (ser, label)) in c.series.iter().zip(&c.labels).enumerate() {
         let color = Palette99::pick(i).to_rgba();
-        let points: Vec<(chrono::NaiveDate, f64)> = ser.iter().filter_map(|r| r.tension.map(|t| (r.period, t))).collect();
         // Lines join consecutive periods only: a period without statements breaks the line
         // rather than inventing a value across it.
         let mut runs: Vec<Vec<(chrono::NaiveDate, f64)>> = vec![Vec::new()];
@@ -74,20 +90,15 @@ where
                 None => {}
             }
         }
+        let points: Vec<(chrono::NaiveDate, f64)> = runs.iter().flatten().copied().collect();
         chart
             .draw_series(runs.into_iter().filter(|r| r.len() > 1).map(|r| PathElement::new(r, color.stroke_width(2))))
-            .map_err(e)?
-            .label(label.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            .map_err(e)?;
         chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, color.filled()))).map_err(e)?;
+        let x = 70 + 220 * i as i32;
+        legend.draw(&PathElement::new(vec![(x, 14), (x + 24, 14)], color.stroke_width(3))).map_err(e)?;
+        legend.draw(&Text::new(label.clone(), (x + 32, 5), ("sans-serif", 16))).map_err(e)?;
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 14))
-        .draw()
-        .map_err(e)?;
     root.present().map_err(e)?;
     Ok(())
 }
