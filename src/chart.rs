@@ -62,7 +62,7 @@ where
     let height = root.dim_in_pixel().1;
     let (plot, legend) = root.split_vertically(height.saturating_sub(36));
     let mut chart = ChartBuilder::on(&plot)
-        .caption(format!("Tension by {unit} (0 = cooperative, 100 = hostile)"), ("sans-serif", 22))
+        .caption(format!("Tension by {unit} (0 = cooperative, 100 = hostile; shaded: 95% interval)"), ("sans-serif", 20))
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(50)
@@ -91,6 +91,28 @@ where
             }
         }
         let points: Vec<(chrono::NaiveDate, f64)> = runs.iter().flatten().copied().collect();
+        // 95 % bands: a shaded polygon over consecutive periods with an interval, a bar alone.
+        let tension_band = |r: &crate::series::SeriesRow| {
+            r.ci.map(|(lo, hi)| (r.period, crate::series::tension_of(hi), crate::series::tension_of(lo)))
+        };
+        let mut bands: Vec<Vec<(chrono::NaiveDate, f64, f64)>> = vec![Vec::new()];
+        for r in ser {
+            match tension_band(r) {
+                Some(b) => bands.last_mut().unwrap().push(b),
+                None if !bands.last().unwrap().is_empty() => bands.push(Vec::new()),
+                None => {}
+            }
+        }
+        for band in bands.iter().filter(|b| !b.is_empty()) {
+            if band.len() == 1 {
+                let (p, lo, hi) = band[0];
+                chart.draw_series(std::iter::once(PathElement::new(vec![(p, lo), (p, hi)], color.mix(0.4).stroke_width(2)))).map_err(e)?;
+            } else {
+                let mut poly: Vec<(chrono::NaiveDate, f64)> = band.iter().map(|b| (b.0, b.1)).collect();
+                poly.extend(band.iter().rev().map(|b| (b.0, b.2)));
+                chart.draw_series(std::iter::once(Polygon::new(poly, color.mix(0.15).filled()))).map_err(e)?;
+            }
+        }
         chart
             .draw_series(runs.into_iter().filter(|r| r.len() > 1).map(|r| PathElement::new(r, color.stroke_width(2))))
             .map_err(e)?;

@@ -23,6 +23,9 @@ pub struct SeriesOptions {
     pub pairs: Vec<PairSpec>,
     /// Merge A→B and B→A into one dyad with source < target alphabetically.
     pub undirected: bool,
+    /// Weight articles, not statements: each article's statements in a dyad-period are first
+    /// averaged, so one article with 40 statements counts as one.
+    pub per_article: bool,
 }
 
 /// One dyad-period.
@@ -38,7 +41,15 @@ pub struct SeriesRow {
     pub cooperative: i64,
     pub neutral: i64,
     pub hostile: i64,
+    /// 95 % confidence interval of `mean_stance` (normal approximation over the averaged units:
+    /// statements, or articles with `per_article`); none with fewer than two units.
+    pub ci: Option<(f64, f64)>,
+    /// The dyad's statements over all statements of the period in the scored file.
+    pub share: f64,
 }
+
+/// z for a two-sided 95 % interval.
+const Z95: f64 = 1.959964;
 
 pub fn tension_of(mean_stance: f64) -> f64 {
     50.0 * (1.0 - mean_stance)
@@ -91,6 +102,13 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
     // The whole archive's span, so every dyad gets the same periods.
     let span = periods.iter().min().zip(periods.iter().max()).map(|(a, b)| (from_epoch_days(*a), from_epoch_days(*b)));
 
+    // Volume of the whole archive per period, for the share column.
+    let mut totals: std::collections::HashMap<i32, i64> = std::collections::HashMap::new();
+    for (p, &first) in periods.iter().zip(&one_per_sentence) {
+        if first {
+            *totals.entry(*p).or_default() += 1;
+        }
+    }
     let df = DataFrame::new_infer_height(vec![
         Column::new("period".into(), periods),
         Column::new("source".into(), src),
@@ -100,24 +118,45 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
         scored.column("label")?.clone(),
     ])?;
     let df = df.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
-    let agg = df
-        .lazy()
+    let is = |l: &str| col("label").eq(lit(l.to_string())).cast(DataType::Int64);
+    // The units averaged: statements, or articles (their statements averaged first).
+    let units = if opts.per_article {
+        df.lazy().group_by([col("period"), col("source"), col("target"), col("article_id")]).agg([
+            col("stance").mean().alias("stance"),
+            len().cast(DataType::Int64).alias("n"),
+            is("cooperative").sum().alias("cooperative"),
+            is("neutral").sum().alias("neutral"),
+            is("hostile").sum().alias("hostile"),
+        ])
+    } else {
+        df.lazy().with_columns([
+            lit(1i64).alias("n"),
+            is("cooperative").alias("cooperative"),
+            is("neutral").alias("neutral"),
+            is("hostile").alias("hostile"),
+        ])
+    };
+    let agg = units
         .group_by([col("period"), col("source"), col("target")])
         .agg([
-            len().cast(DataType::Int64).alias("statements"),
+            col("n").sum().cast(DataType::Int64).alias("statements"),
             col("article_id").n_unique().cast(DataType::Int64).alias("articles"),
             col("stance").mean().alias("mean_stance"),
-            col("label").eq(lit("cooperative")).sum().cast(DataType::Int64).alias("cooperative"),
-            col("label").eq(lit("neutral")).sum().cast(DataType::Int64).alias("neutral"),
-            col("label").eq(lit("hostile")).sum().cast(DataType::Int64).alias("hostile"),
+            col("stance").std(1).alias("stance_sd"),
+            len().cast(DataType::Int64).alias("units"),
+            col("cooperative").sum().cast(DataType::Int64).alias("cooperative"),
+            col("neutral").sum().cast(DataType::Int64).alias("neutral"),
+            col("hostile").sum().cast(DataType::Int64).alias("hostile"),
         ])
         .collect()?;
 
     let i64s = |n: &str| -> Result<Vec<i64>> { Ok(agg.column(n)?.i64()?.iter().map(|v| v.unwrap_or(0)).collect()) };
     let period: Vec<i32> = agg.column("period")?.i32()?.iter().map(|v| v.unwrap_or(0)).collect();
     let (s, t) = (strings(&agg, "source")?, strings(&agg, "target")?);
-    let (n, a, c, ne, h) = (i64s("statements")?, i64s("articles")?, i64s("cooperative")?, i64s("neutral")?, i64s("hostile")?);
+    let (n, a, c, ne, h, u) =
+        (i64s("statements")?, i64s("articles")?, i64s("cooperative")?, i64s("neutral")?, i64s("hostile")?, i64s("units")?);
     let mean: Vec<Option<f64>> = agg.column("mean_stance")?.f64()?.iter().collect();
+    let sd: Vec<Option<f64>> = agg.column("stance_sd")?.f64()?.iter().collect();
 
     // Group by dyad, then lay each dyad over every period of the span.
     let mut by_dyad: BTreeMap<(String, String), BTreeMap<NaiveDate, SeriesRow>> = BTreeMap::new();
@@ -136,6 +175,14 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
                 cooperative: c[k],
                 neutral: ne[k],
                 hostile: h[k],
+                ci: match (mean[k], sd[k]) {
+                    (Some(m), Some(sd)) if u[k] >= 2 => {
+                        let half = Z95 * sd / (u[k] as f64).sqrt();
+                        Some(((m - half).max(-1.0), (m + half).min(1.0)))
+                    }
+                    _ => None,
+                },
+                share: n[k] as f64 / totals.get(&period[k]).copied().unwrap_or(1).max(1) as f64,
             },
         );
     }
@@ -159,6 +206,8 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
                 cooperative: 0,
                 neutral: 0,
                 hostile: 0,
+                ci: None,
+                share: 0.0,
             }));
             p = opts.every.next(p);
         }
@@ -183,6 +232,11 @@ pub fn to_frame(rows: &[SeriesRow], gazetteer: &Gazetteer) -> Result<DataFrame> 
         Column::new("cooperative".into(), rows.iter().map(|r| r.cooperative).collect::<Vec<_>>()),
         Column::new("neutral".into(), rows.iter().map(|r| r.neutral).collect::<Vec<_>>()),
         Column::new("hostile".into(), rows.iter().map(|r| r.hostile).collect::<Vec<_>>()),
+        Column::new("mean_stance_ci_low".into(), rows.iter().map(|r| round(r.ci.map(|c| c.0))).collect::<Vec<_>>()),
+        Column::new("mean_stance_ci_high".into(), rows.iter().map(|r| round(r.ci.map(|c| c.1))).collect::<Vec<_>>()),
+        Column::new("tension_ci_low".into(), rows.iter().map(|r| round(r.ci.map(|c| tension_of(c.1)))).collect::<Vec<_>>()),
+        Column::new("tension_ci_high".into(), rows.iter().map(|r| round(r.ci.map(|c| tension_of(c.0)))).collect::<Vec<_>>()),
+        Column::new("share".into(), rows.iter().map(|r| (r.share * 1e6).round() / 1e6).collect::<Vec<_>>()),
     ])?)
 }
 
@@ -196,6 +250,7 @@ mod tests {
         SeriesOptions {
             every,
             undirected,
+            per_article: false,
             pairs: pairs.iter().map(|(s, t)| PairSpec { source: s.to_string(), target: t.to_string() }).collect(),
         }
     }
@@ -223,9 +278,29 @@ mod tests {
         assert!((jan.mean_stance.unwrap() - 0.2).abs() < 1e-9);
         assert!((jan.tension.unwrap() - 40.0).abs() < 1e-9);
         assert_eq!((jan.cooperative, jan.hostile), (2, 1));
+        // sd of (0.8, 0.4, −0.6) = √0.52 = 0.72111; half-width 1.96 · 0.72111 / √3 = 0.81600
+        let (lo, hi) = jan.ci.unwrap();
+        assert!((lo - (0.2 - 0.81600)).abs() < 1e-4, "{lo}");
+        assert!((hi - 1.0).abs() < 1e-12, "0.2 + 0.816 is clipped to the stance range: {hi}");
+        // January holds only IRN→AZE statements; March has a3's two and nothing else.
+        assert!((jan.share - 1.0).abs() < 1e-12);
+        assert!((rows[2].share - 0.5).abs() < 1e-12);
         assert_eq!(rows[1].statements, 0);
         assert_eq!(rows[1].tension, None);
+        assert_eq!(rows[1].ci, None);
+        assert_eq!(rows[2].ci, None, "one statement gives no interval");
         assert!((rows[2].tension.unwrap() - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn per_article_weighting() {
+        // January: a1 has two statements (0.8, 0.4) and a2 one (−0.6).
+        let o = SeriesOptions { per_article: true, ..opts(Every::Month, false, &[("IRN", "AZE")]) };
+        let jan = &compute(&table(), &o).unwrap()[0];
+        assert_eq!((jan.statements, jan.articles), (3, 2));
+        // mean of article means (0.6, −0.6) = 0, not the statement mean 0.2
+        assert!(jan.mean_stance.unwrap().abs() < 1e-12);
+        assert_eq!((jan.cooperative, jan.hostile), (2, 1));
     }
 
     #[test]

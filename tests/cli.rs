@@ -48,7 +48,7 @@ fn score_series_compare_end_to_end() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "period,source,target,source_name,target_name,statements,articles,mean_stance,tension,cooperative,neutral,hostile"
+        "period,source,target,source_name,target_name,statements,articles,mean_stance,tension,cooperative,neutral,hostile,mean_stance_ci_low,mean_stance_ci_high,tension_ci_low,tension_ci_high,share"
     );
     let body: Vec<&str> = lines.collect();
     assert_eq!(body.len(), 3, "Jan, Feb and an empty March: {text}");

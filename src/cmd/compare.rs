@@ -19,6 +19,9 @@ pub struct Args {
     /// Treat each pair as undirected (A→B and B→A together).
     #[arg(long)]
     pub undirected: bool,
+    /// Weight articles, not statements: an article's statements in a dyad-period are averaged first.
+    #[arg(long)]
+    pub per_article: bool,
     /// Draw a chart: .png or .svg.
     #[arg(long, value_name = "CHART")]
     pub plot: Option<PathBuf>,
@@ -34,7 +37,7 @@ pub fn run(a: Args) -> Result<()> {
         bail!("give at least one pair");
     }
     let scored = dyad::store::read_scored(&a.scored)?;
-    let c = compare(&scored, &CompareOptions { every: a.every, pairs, undirected: a.undirected })?;
+    let c = compare(&scored, &CompareOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article })?;
     print!("{}", render_text(&c, g));
     if let Some(p) = &a.output {
         dyad::store::write_frame(&mut wide_frame(&c)?, p)?;

@@ -22,6 +22,9 @@ pub struct Args {
     /// Merge A→B and B→A into one dyad (listed alphabetically).
     #[arg(long)]
     pub undirected: bool,
+    /// Weight articles, not statements: an article's statements in a dyad-period are averaged first.
+    #[arg(long)]
+    pub per_article: bool,
     /// Output .csv, .parquet or .json (JSON lines); CSV on stdout when omitted.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -31,7 +34,7 @@ pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     let scored = dyad::store::read_scored(&a.scored)?;
-    let rows = compute(&scored, &SeriesOptions { every: a.every, pairs, undirected: a.undirected })?;
+    let rows = compute(&scored, &SeriesOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article })?;
     let mut df = to_frame(&rows, g)?;
     match a.output {
         Some(p) => {
