@@ -83,11 +83,8 @@ impl StanceScorer for AnchorScorer {
 
     fn score(&self, inputs: &[StanceInput]) -> Result<Vec<StanceScore>> {
         let windows: Vec<String> = inputs.iter().map(pair_window).collect();
-        // Sort by length so each batch pads little; restore order at the end.
-        let mut order: Vec<usize> = (0..inputs.len()).collect();
-        order.sort_by_key(|&i| windows[i].len());
-        let mut out = vec![StanceScore { p_cooperative: 0.0, p_neutral: 1.0, p_hostile: 0.0 }; inputs.len()];
-        for chunk in order.chunks(self.batch_size) {
+        let lengths: Vec<usize> = windows.iter().map(String::len).collect();
+        super::score_in_length_order(&lengths, self.batch_size, |chunk| {
             let texts: Vec<&str> = chunk.iter().map(|&i| windows[i].as_str()).collect();
             let emb = self.encoder.embed(&texts)?;
             let sims = emb.matmul(&self.anchors.tr()); // [b, anchors]
@@ -96,19 +93,12 @@ impl StanceScorer for AnchorScorer {
                 let idx: Vec<i64> = (0..self.classes.len() as i64).filter(|&i| self.classes[i as usize] == label).collect();
                 let s = sims.index_select(1, &Tensor::from_slice(&idx).to(self.encoder.device));
                 // Mean of the two closest anchors of the class.
-                let top = s.topk(2, 1, true, true).0.mean_dim([1i64].as_slice(), false, Kind::Float);
-                class_scores.push(top);
+                class_scores.push(s.topk(2, 1, true, true).0.mean_dim([1i64].as_slice(), false, Kind::Float));
             }
-            let probs = (Tensor::stack(&class_scores, 1) / TEMPERATURE).softmax(1, Kind::Float).to_device(tch::Device::Cpu);
-            let probs: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1))?;
-            for (k, &i) in chunk.iter().enumerate() {
-                out[i] = StanceScore { p_cooperative: probs[3 * k], p_neutral: probs[3 * k + 1], p_hostile: probs[3 * k + 2] };
-            }
-        }
-        Ok(out)
+            Ok((Tensor::stack(&class_scores, 1) / TEMPERATURE).softmax(1, Kind::Float))
+        })
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -185,19 +185,11 @@ impl StanceScorer for DirectedStanceModel {
 
     fn score(&self, inputs: &[StanceInput]) -> Result<Vec<StanceScore>> {
         let encoded = self.encode(inputs);
-        // Length-sorted batches pad little; results go back in input order.
-        let mut order: Vec<usize> = (0..inputs.len()).collect();
-        order.sort_by_key(|&i| encoded[i].0.len());
-        let mut out = vec![StanceScore { p_cooperative: 0.0, p_neutral: 1.0, p_hostile: 0.0 }; inputs.len()];
-        for chunk in order.chunks(self.batch_size.max(1)) {
+        let lengths: Vec<usize> = encoded.iter().map(|e| e.0.len()).collect();
+        super::score_in_length_order(&lengths, self.batch_size, |chunk| {
             let batch: Vec<(Vec<i64>, usize, usize)> = chunk.iter().map(|&i| encoded[i].clone()).collect();
-            let probs = tch::no_grad(|| -> Result<Tensor> { Ok(self.forward(&batch, false)?.softmax(-1, Kind::Float)) })?;
-            let probs: Vec<f32> = Vec::try_from(probs.to_device(Device::Cpu).flatten(0, -1))?;
-            for (k, &i) in chunk.iter().enumerate() {
-                out[i] = StanceScore { p_cooperative: probs[3 * k], p_neutral: probs[3 * k + 1], p_hostile: probs[3 * k + 2] };
-            }
-        }
-        Ok(out)
+            tch::no_grad(|| Ok(self.forward(&batch, false)?.softmax(-1, Kind::Float)))
+        })
     }
 }
 
