@@ -81,7 +81,7 @@ pub fn slope(x: &[f64], y: &[f64]) -> Option<f64> {
 
 pub fn compare(scored: &DataFrame, opts: &CompareOptions) -> Result<Comparison> {
     let pairs: Vec<PairSpec> = opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }).collect();
-    let rows = compute(scored, &SeriesOptions { every: opts.every, pairs: pairs.clone(), undirected: opts.undirected, per_article: opts.per_article })?;
+    let rows = compute(scored, &SeriesOptions { every: opts.every, pairs: pairs.clone(), undirected: opts.undirected, per_article: opts.per_article, smooth: None, spikes: None })?;
     let mut periods: Vec<NaiveDate> = rows.iter().map(|r| r.period).collect();
     periods.sort();
     periods.dedup();

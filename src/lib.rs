@@ -18,3 +18,4 @@ pub mod segment;
 pub mod series;
 pub mod stance;
 pub mod store;
+pub mod top;

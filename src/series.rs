@@ -26,6 +26,10 @@ pub struct SeriesOptions {
     /// Weight articles, not statements: each article's statements in a dyad-period are first
     /// averaged, so one article with 40 statements counts as one.
     pub per_article: bool,
+    /// Add `tension_smooth`: statement-weighted over this many trailing periods.
+    pub smooth: Option<usize>,
+    /// Add `tension_z` and `spike`, flagging z ≥ this against the previous `SPIKE_BASELINE` periods with data.
+    pub spikes: Option<f64>,
 }
 
 /// One dyad-period.
@@ -46,6 +50,57 @@ pub struct SeriesRow {
     pub ci: Option<(f64, f64)>,
     /// The dyad's statements over all statements of the period in the scored file.
     pub share: f64,
+    /// Statement-weighted tension over this and the preceding periods (`--smooth N`).
+    pub tension_smooth: Option<f64>,
+    /// z-score of this period's tension against the trailing baseline (`--spikes`).
+    pub tension_z: Option<f64>,
+    pub spike: bool,
+}
+
+/// Trailing statement-weighted mean over `window` periods (the current one included), as tension.
+pub fn smooth(rows: &mut [SeriesRow], window: usize) {
+    for k in 0..rows.len() {
+        let lo = (k + 1).saturating_sub(window.max(1));
+        let (mut sum, mut n) = (0.0, 0i64);
+        for r in &rows[lo..=k] {
+            if let Some(m) = r.mean_stance {
+                sum += m * r.statements as f64;
+                n += r.statements;
+            }
+        }
+        rows[k].tension_smooth = (n > 0).then(|| tension_of(sum / n as f64));
+    }
+}
+
+/// Periods with data in the trailing baseline needed before a z-score is given.
+pub const MIN_BASELINE: usize = 3;
+
+/// A period needs this many statements to be scored for a spike: one stray hostile sentence
+/// is not an event.
+pub const MIN_SPIKE_STATEMENTS: i64 = 3;
+
+/// Flags periods whose tension is `threshold` or more standard deviations above the mean of
+/// the previous `baseline` periods that have statements (upward = more hostile).
+pub fn flag_spikes(rows: &mut [SeriesRow], baseline: usize, threshold: f64) {
+    for k in 0..rows.len() {
+        rows[k].tension_z = None;
+        rows[k].spike = false;
+        let Some(t) = rows[k].tension else { continue };
+        if rows[k].statements < MIN_SPIKE_STATEMENTS {
+            continue;
+        }
+        let past: Vec<f64> = rows[..k].iter().rev().filter_map(|r| r.tension).take(baseline).collect();
+        if past.len() < MIN_BASELINE {
+            continue;
+        }
+        let mean = past.iter().sum::<f64>() / past.len() as f64;
+        let sd = (past.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (past.len() - 1) as f64).sqrt();
+        if sd > 0.0 {
+            let z = (t - mean) / sd;
+            rows[k].tension_z = Some(z);
+            rows[k].spike = z >= threshold;
+        }
+    }
 }
 
 /// z for a two-sided 95 % interval.
@@ -183,6 +238,9 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
                     _ => None,
                 },
                 share: n[k] as f64 / totals.get(&period[k]).copied().unwrap_or(1).max(1) as f64,
+                tension_smooth: None,
+                tension_z: None,
+                spike: false,
             },
         );
     }
@@ -193,6 +251,7 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
     let mut out = Vec::new();
     for ((s, t), rows) in by_dyad {
         let Some((first, last)) = span else { break };
+        let dyad_start = out.len();
         let mut p = first;
         while p <= last {
             out.push(rows.get(&p).cloned().unwrap_or(SeriesRow {
@@ -208,18 +267,31 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
                 hostile: 0,
                 ci: None,
                 share: 0.0,
+                tension_smooth: None,
+                tension_z: None,
+                spike: false,
             }));
             p = opts.every.next(p);
+        }
+        if let Some(w) = opts.smooth {
+            smooth(&mut out[dyad_start..], w);
+        }
+        if let Some(z) = opts.spikes {
+            flag_spikes(&mut out[dyad_start..], SPIKE_BASELINE, z);
         }
     }
     Ok(out)
 }
 
-/// The series as a frame with the documented columns.
-pub fn to_frame(rows: &[SeriesRow], gazetteer: &Gazetteer) -> Result<DataFrame> {
+/// Periods with statements in the trailing baseline of `--spikes`.
+pub const SPIKE_BASELINE: usize = 6;
+
+/// The series as a frame with the documented columns (`tension_smooth`, `tension_z` and
+/// `spike` only when asked for).
+pub fn to_frame(rows: &[SeriesRow], gazetteer: &Gazetteer, opts: &SeriesOptions) -> Result<DataFrame> {
     let name = |c: &str| gazetteer.name_of(c).unwrap_or(c).to_string();
     let round = |x: Option<f64>| x.map(|v| (v * 10_000.0).round() / 10_000.0);
-    Ok(DataFrame::new_infer_height(vec![
+    let mut df = DataFrame::new_infer_height(vec![
         Column::new("period".into(), rows.iter().map(|r| to_epoch_days(r.period)).collect::<Vec<i32>>()).cast(&DataType::Date)?,
         Column::new("source".into(), rows.iter().map(|r| r.source.as_str()).collect::<Vec<_>>()),
         Column::new("target".into(), rows.iter().map(|r| r.target.as_str()).collect::<Vec<_>>()),
@@ -237,7 +309,15 @@ pub fn to_frame(rows: &[SeriesRow], gazetteer: &Gazetteer) -> Result<DataFrame> 
         Column::new("tension_ci_low".into(), rows.iter().map(|r| round(r.ci.map(|c| tension_of(c.1)))).collect::<Vec<_>>()),
         Column::new("tension_ci_high".into(), rows.iter().map(|r| round(r.ci.map(|c| tension_of(c.0)))).collect::<Vec<_>>()),
         Column::new("share".into(), rows.iter().map(|r| (r.share * 1e6).round() / 1e6).collect::<Vec<_>>()),
-    ])?)
+    ])?;
+    if opts.smooth.is_some() {
+        df.with_column(Column::new("tension_smooth".into(), rows.iter().map(|r| round(r.tension_smooth)).collect::<Vec<_>>()))?;
+    }
+    if opts.spikes.is_some() {
+        df.with_column(Column::new("tension_z".into(), rows.iter().map(|r| round(r.tension_z)).collect::<Vec<_>>()))?;
+        df.with_column(Column::new("spike".into(), rows.iter().map(|r| r.spike).collect::<Vec<_>>()))?;
+    }
+    Ok(df)
 }
 
 #[cfg(test)]
@@ -251,6 +331,8 @@ mod tests {
             every,
             undirected,
             per_article: false,
+            smooth: None,
+            spikes: None,
             pairs: pairs.iter().map(|(s, t)| PairSpec { source: s.to_string(), target: t.to_string() }).collect(),
         }
     }
@@ -292,6 +374,54 @@ mod tests {
         assert!((rows[2].tension.unwrap() - 100.0).abs() < 1e-9);
     }
 
+    fn period(tension: Option<f64>, statements: i64) -> SeriesRow {
+        SeriesRow {
+            period: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            source: "A".into(),
+            target: "B".into(),
+            statements,
+            articles: statements,
+            mean_stance: tension.map(|t| 1.0 - t / 50.0),
+            tension,
+            cooperative: 0,
+            neutral: 0,
+            hostile: 0,
+            ci: None,
+            share: 0.0,
+            tension_smooth: None,
+            tension_z: None,
+            spike: false,
+        }
+    }
+
+    #[test]
+    fn smoothing_is_statement_weighted_over_trailing_periods() {
+        let mut rows = vec![period(Some(20.0), 1), period(None, 0), period(Some(80.0), 3), period(Some(50.0), 1)];
+        smooth(&mut rows, 2);
+        assert!((rows[0].tension_smooth.unwrap() - 20.0).abs() < 1e-9);
+        assert!((rows[1].tension_smooth.unwrap() - 20.0).abs() < 1e-9, "the empty period carries the window");
+        assert!((rows[2].tension_smooth.unwrap() - 80.0).abs() < 1e-9);
+        assert!((rows[3].tension_smooth.unwrap() - (80.0 * 3.0 + 50.0) / 4.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn spikes_against_the_trailing_baseline() {
+        let mut rows: Vec<SeriesRow> =
+            [40.0, 42.0, 38.0, 41.0, 39.0, 70.0, 40.0].iter().map(|&t| period(Some(t), 5)).collect();
+        rows.insert(5, period(None, 0));
+        flag_spikes(&mut rows, 6, 2.0);
+        assert!(rows[..3].iter().all(|r| r.tension_z.is_none()), "fewer than 3 baseline periods");
+        // baseline 40, 42, 38, 41, 39: mean 40, sd 1.5811; z(70) = 18.97
+        assert!((rows[6].tension_z.unwrap() - 30.0 / 1.5811388).abs() < 1e-4);
+        assert!(rows[6].spike);
+        assert!(!rows[7].spike, "the return to 40 is not a spike");
+        assert_eq!(rows.iter().filter(|r| r.spike).count(), 1);
+        let mut thin = rows.clone();
+        thin[6].statements = 1;
+        flag_spikes(&mut thin, 6, 2.0);
+        assert!(thin[6].tension_z.is_none(), "a single statement is not scored for a spike");
+    }
+
     #[test]
     fn per_article_weighting() {
         // January: a1 has two statements (0.8, 0.4) and a2 one (−0.6).
@@ -315,7 +445,7 @@ mod tests {
         // All dyads when no pair is asked for.
         let all = compute(&table(), &opts(Every::Year, false, &[])).unwrap();
         assert_eq!(all.len(), 3);
-        let df = to_frame(&all, Gazetteer::builtin()).unwrap();
+        let df = to_frame(&all, Gazetteer::builtin(), &opts(Every::Year, false, &[])).unwrap();
         assert_eq!(df.column("source_name").unwrap().str().unwrap().get(0), Some("Armenia"));
     }
 }

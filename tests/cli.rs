@@ -55,6 +55,14 @@ fn score_series_compare_end_to_end() {
     assert!(body[0].starts_with("2024-01-01,IRN,AZE,Iran,Azerbaijan,1,1,"), "{text}");
     assert!(body[2].starts_with("2024-03-01,IRN,AZE,Iran,Azerbaijan,0,0,,"), "{text}");
 
+    let movers = dir.path().join("movers.csv");
+    let (table, _) = run_ok(
+        dyad().arg("top").arg(&scored).args(["--from", "2024-01-01..2024-01-31", "--to", "2024-02-01..2024-02-29", "--min-statements", "1", "-o"]).arg(&movers),
+    );
+    assert!(table.contains("IRN→AZE") && table.contains("Iran → Azerbaijan"), "{table}");
+    let m = std::fs::read_to_string(&movers).unwrap();
+    assert!(m.starts_with("source,target,statements_before,statements_after,tension_before,tension_after,change\n"), "{m}");
+
     let png = dir.path().join("cmp.png");
     let svg = dir.path().join("cmp.svg");
     let (table, _) = run_ok(dyad().arg("compare").arg(&scored).args(["IRN-AZE", "ARM-AZE", "--undirected", "--plot"]).arg(&png));

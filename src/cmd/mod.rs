@@ -5,6 +5,7 @@ pub mod compare;
 pub mod eval;
 pub mod series;
 pub mod score;
+pub mod top;
 pub mod train;
 
 use anyhow::{bail, Result};

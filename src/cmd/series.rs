@@ -25,6 +25,14 @@ pub struct Args {
     /// Weight articles, not statements: an article's statements in a dyad-period are averaged first.
     #[arg(long)]
     pub per_article: bool,
+    /// Add tension_smooth: statement-weighted tension over this many trailing periods.
+    #[arg(long, value_name = "PERIODS")]
+    pub smooth: Option<usize>,
+    /// Add tension_z and spike: flag periods whose tension is Z or more standard deviations above
+    /// the previous 6 periods with statements (z needs at least 3 of them, and 3 statements in the
+    /// period itself). Default Z 2.
+    #[arg(long, value_name = "Z", num_args = 0..=1, default_missing_value = "2.0")]
+    pub spikes: Option<f64>,
     /// Output .csv, .parquet or .json (JSON lines); CSV on stdout when omitted.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -34,8 +42,9 @@ pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     let scored = dyad::store::read_scored(&a.scored)?;
-    let rows = compute(&scored, &SeriesOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article })?;
-    let mut df = to_frame(&rows, g)?;
+    let opts = SeriesOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, smooth: a.smooth, spikes: a.spikes };
+    let rows = compute(&scored, &opts)?;
+    let mut df = to_frame(&rows, g, &opts)?;
     match a.output {
         Some(p) => {
             dyad::store::write_frame(&mut df, &p)?;

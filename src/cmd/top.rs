@@ -1,0 +1,57 @@
+use anyhow::Result;
+use dyad::actors::Gazetteer;
+use dyad::top::{check_windows, to_frame, top_movers, Window};
+use std::path::PathBuf;
+
+/// Dyads whose tension changed most between two date windows, with statement counts so a
+/// reader can judge each move.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A file written by `dyad score`.
+    pub scored: PathBuf,
+    /// The earlier window, FROM..TO (inclusive dates).
+    #[arg(long)]
+    pub from: Window,
+    /// The later window, FROM..TO.
+    #[arg(long)]
+    pub to: Window,
+    /// Leave out dyads with fewer statements than this in either window.
+    #[arg(long, default_value_t = 5)]
+    pub min_statements: i64,
+    /// How many dyads to print.
+    #[arg(short = 'n', long, default_value_t = 20)]
+    pub limit: usize,
+    /// Write the whole table (.csv, .parquet, .json).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    check_windows(a.from, a.to)?;
+    let scored = dyad::store::read_scored(&a.scored)?;
+    let movers = top_movers(&scored, a.from, a.to, a.min_statements)?;
+    let g = Gazetteer::builtin();
+    println!(
+        "{:<9} {:<36} {:>8} {:>8} {:>8} {:>7} {:>7}",
+        "dyad", "", "before", "after", "change", "n_bef", "n_aft"
+    );
+    for m in movers.iter().take(a.limit) {
+        let names = format!("{} → {}", g.name_of(&m.source).unwrap_or(&m.source), g.name_of(&m.target).unwrap_or(&m.target));
+        println!(
+            "{:<9} {:<36} {:>8.1} {:>8.1} {:>+8.1} {:>7} {:>7}",
+            format!("{}→{}", m.source, m.target),
+            names,
+            m.tension_before,
+            m.tension_after,
+            m.change,
+            m.statements_before,
+            m.statements_after
+        );
+    }
+    eprintln!("{} dyads with ≥ {} statements in both windows", movers.len(), a.min_statements);
+    if let Some(p) = &a.output {
+        dyad::store::write_frame(&mut to_frame(&movers)?, p)?;
+        eprintln!("wrote {}", p.display());
+    }
+    Ok(())
+}
