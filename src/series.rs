@@ -26,6 +26,9 @@ pub struct SeriesOptions {
     /// Weight articles, not statements: each article's statements in a dyad-period are first
     /// averaged, so one article with 40 statements counts as one.
     pub per_article: bool,
+    /// Count a statement republished elsewhere (same sentence after normalising case,
+    /// punctuation and spacing, same directed pair) once: its earliest copy is kept.
+    pub dedup: bool,
     /// Add `tension_smooth`: statement-weighted over this many trailing periods.
     pub smooth: Option<usize>,
     /// Add `tension_z` and `spike`, flagging z ≥ this against the previous `SPIKE_BASELINE` periods with data.
@@ -114,12 +117,48 @@ fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
     Ok(df.column(name)?.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
 }
 
+/// `true` for rows that repeat an earlier statement: the same sentence (lower-cased, letters and
+/// digits only) with the same source and target, in any article. The earliest copy (by date,
+/// then article id) stays.
+pub fn republished(scored: &DataFrame) -> Result<Vec<bool>> {
+    let sentences = strings(scored, "sentence")?;
+    let (src, tgt, art) = (strings(scored, "source")?, strings(scored, "target")?, strings(scored, "article_id")?);
+    let days: Vec<i32> = scored.column("date")?.cast(&DataType::Int32)?.i32()?.iter().map(|d| d.unwrap_or(0)).collect();
+    let norm = |t: &str| -> String {
+        t.chars().map(|c| if c.is_alphanumeric() { c.to_lowercase().next().unwrap_or(c) } else { ' ' }).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let mut order: Vec<usize> = (0..sentences.len()).collect();
+    order.sort_by(|&a, &b| (days[a], &art[a]).cmp(&(days[b], &art[b])));
+    let mut seen = std::collections::HashSet::new();
+    let mut dup = vec![false; sentences.len()];
+    for i in order {
+        if !seen.insert((norm(&sentences[i]), &src[i], &tgt[i])) {
+            dup[i] = true;
+        }
+    }
+    Ok(dup)
+}
+
 /// Aggregates scored statements (a frame from [`crate::store::read_scored`]) into dyad-periods.
 pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow>> {
+    Ok(compute_counted(scored, opts)?.0)
+}
+
+/// Like [`compute`], also returning how many republished statements were left out.
+pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<SeriesRow>, usize)> {
     let days: Vec<i32> = scored.column("date")?.cast(&DataType::Int32)?.i32()?.iter().map(|d| d.unwrap_or(0)).collect();
     let periods: Vec<i32> = days.iter().map(|&d| to_epoch_days(opts.every.start_of(from_epoch_days(d)))).collect();
     let (mut src, mut tgt) = (strings(scored, "source")?, strings(scored, "target")?);
     let mut one_per_sentence = vec![true; src.len()];
+    let mut removed = 0;
+    if opts.dedup {
+        for (keep, dup) in one_per_sentence.iter_mut().zip(republished(scored)?) {
+            if dup {
+                *keep = false;
+                removed += 1;
+            }
+        }
+    }
     if opts.undirected {
         for (s, t) in src.iter_mut().zip(tgt.iter_mut()) {
             if *s > *t {
@@ -133,6 +172,9 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
             scored.column("stance")?.cast(&DataType::Float64)?.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect();
         let mut best: std::collections::HashMap<(&str, i64, &str, &str), usize> = std::collections::HashMap::new();
         for k in 0..src.len() {
+            if !one_per_sentence[k] {
+                continue; // a republished copy
+            }
             let key = (articles[k].as_str(), sentences[k], src[k].as_str(), tgt[k].as_str());
             match best.get(&key) {
                 Some(&b) if stance[b].abs() >= stance[k].abs() => one_per_sentence[k] = false,
@@ -280,7 +322,7 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
             flag_spikes(&mut out[dyad_start..], SPIKE_BASELINE, z);
         }
     }
-    Ok(out)
+    Ok((out, removed))
 }
 
 /// Periods with statements in the trailing baseline of `--spikes`.
@@ -331,6 +373,7 @@ mod tests {
             every,
             undirected,
             per_article: false,
+            dedup: false,
             smooth: None,
             spikes: None,
             pairs: pairs.iter().map(|(s, t)| PairSpec { source: s.to_string(), target: t.to_string() }).collect(),
@@ -420,6 +463,23 @@ mod tests {
         thin[6].statements = 1;
         flag_spikes(&mut thin, 6, 2.0);
         assert!(thin[6].tension_z.is_none(), "a single statement is not scored for a spike");
+    }
+
+    #[test]
+    fn republished_statements_count_once() {
+        let copy = |a: &str, d: &str, sentence: &str, stance: f64| crate::store::ScoredRow { sentence: sentence.into(), ..row(a, d, "IRN", "AZE", stance) };
+        let scored = scored_frame(&[
+            copy("wire", "2025-01-03", "Iran warned Azerbaijan.", -1.0),
+            copy("reprint", "2025-01-05", "IRAN warned  Azerbaijan!", -1.0),
+            copy("other", "2025-01-04", "Iran praised Azerbaijan.", 1.0),
+        ])
+        .unwrap();
+        assert_eq!(republished(&scored).unwrap(), [false, true, false]);
+        let o = SeriesOptions { dedup: true, ..opts(Every::Month, false, &[]) };
+        let (rows, removed) = compute_counted(&scored, &o).unwrap();
+        assert_eq!((removed, rows[0].statements, rows[0].mean_stance), (1, 2, Some(0.0)));
+        let (rows, removed) = compute_counted(&scored, &opts(Every::Month, false, &[])).unwrap();
+        assert_eq!((removed, rows[0].statements), (0, 3));
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub struct Args {
     /// Weight articles, not statements: an article's statements in a dyad-period are averaged first.
     #[arg(long)]
     pub per_article: bool,
+    /// Keep republished statements (by default a sentence repeated across articles, same pair, counts once).
+    #[arg(long)]
+    pub no_dedup: bool,
     /// Draw a chart: .png or .svg.
     #[arg(long, value_name = "CHART")]
     pub plot: Option<PathBuf>,
@@ -37,7 +40,7 @@ pub fn run(a: Args) -> Result<()> {
         bail!("give at least one pair");
     }
     let scored = dyad::store::read_scored(&a.scored)?;
-    let c = compare(&scored, &CompareOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article })?;
+    let c = compare(&scored, &CompareOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, dedup: !a.no_dedup })?;
     print!("{}", render_text(&c, g));
     if let Some(p) = &a.output {
         dyad::store::write_frame(&mut wide_frame(&c)?, p)?;

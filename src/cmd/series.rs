@@ -2,7 +2,7 @@ use anyhow::Result;
 use dyad::actors::Gazetteer;
 use dyad::dates::Every;
 use dyad::pairs::parse_pair;
-use dyad::series::{compute, to_frame, SeriesOptions};
+use dyad::series::{compute_counted, to_frame, SeriesOptions};
 use std::path::PathBuf;
 
 /// Tension time series per dyad and period from a scored file.
@@ -25,6 +25,9 @@ pub struct Args {
     /// Weight articles, not statements: an article's statements in a dyad-period are averaged first.
     #[arg(long)]
     pub per_article: bool,
+    /// Keep republished statements (by default a sentence repeated across articles, same pair, counts once).
+    #[arg(long)]
+    pub no_dedup: bool,
     /// Add tension_smooth: statement-weighted tension over this many trailing periods.
     #[arg(long, value_name = "PERIODS")]
     pub smooth: Option<usize>,
@@ -42,8 +45,11 @@ pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     let scored = dyad::store::read_scored(&a.scored)?;
-    let opts = SeriesOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, smooth: a.smooth, spikes: a.spikes };
-    let rows = compute(&scored, &opts)?;
+    let opts = SeriesOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, dedup: !a.no_dedup, smooth: a.smooth, spikes: a.spikes };
+    let (rows, removed) = compute_counted(&scored, &opts)?;
+    if opts.dedup {
+        eprintln!("{removed} republished statements counted once (--no-dedup keeps them)");
+    }
     let mut df = to_frame(&rows, g, &opts)?;
     match a.output {
         Some(p) => {
