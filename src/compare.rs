@@ -176,6 +176,16 @@ pub fn render_text(c: &Comparison, gazetteer: &Gazetteer) -> String {
             c.periods.len()
         );
     }
+    // Asymmetry: how differently each side of a dyad speaks of the other.
+    for (i, p) in c.pairs.iter().enumerate() {
+        if let Some(j) = c.pairs.iter().position(|q| q.source == p.target && q.target == p.source) {
+            if i < j {
+                if let (Some(a), Some(b)) = (c.summaries[i].level, c.summaries[j].level) {
+                    let _ = writeln!(s, "  asymmetry {} minus {}: {:+.1} tension points", c.labels[i], c.labels[j], a - b);
+                }
+            }
+        }
+    }
     for corr in &c.correlations {
         let _ = writeln!(
             s,

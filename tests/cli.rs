@@ -73,7 +73,8 @@ fn score_series_compare_end_to_end() {
     let rgb = img.to_rgb8();
     let distinct: std::collections::HashSet<[u8; 3]> = rgb.pixels().map(|p| p.0).collect();
     assert!(distinct.len() > 10, "{} colours", distinct.len());
-    run_ok(dyad().arg("compare").arg(&scored).args(["IRN-AZE", "--plot"]).arg(&svg));
+    let (both, _) = run_ok(dyad().arg("compare").arg(&scored).args(["IRN-AZE", "--both-directions", "--plot"]).arg(&svg));
+    assert!(both.contains("AZE→IRN") && both.contains("asymmetry IRN→AZE minus AZE→IRN"), "{both}");
     let s = std::fs::read_to_string(&svg).unwrap();
     assert!(s.starts_with("<svg") && s.contains("IRN→AZE"), "{}", &s[..200.min(s.len())]);
 }

@@ -25,6 +25,9 @@ pub struct Args {
     /// Keep republished statements (by default a sentence repeated across articles, same pair, counts once).
     #[arg(long)]
     pub no_dedup: bool,
+    /// Add the reverse of each pair (B→A next to A→B) and print the asymmetry between them.
+    #[arg(long, conflicts_with = "undirected")]
+    pub both_directions: bool,
     /// Draw a chart: .png or .svg.
     #[arg(long, value_name = "CHART")]
     pub plot: Option<PathBuf>,
@@ -35,7 +38,16 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
-    let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
+    let mut pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
+    if a.both_directions {
+        for p in pairs.clone() {
+            let rev = dyad::pairs::PairSpec { source: p.target.clone(), target: p.source.clone() };
+            if !pairs.contains(&rev) {
+                let at = pairs.iter().position(|q| *q == p).map_or(pairs.len(), |i| i + 1);
+                pairs.insert(at, rev);
+            }
+        }
+    }
     if pairs.is_empty() {
         bail!("give at least one pair");
     }
