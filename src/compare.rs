@@ -15,6 +15,7 @@ pub struct CompareOptions {
     pub undirected: bool,
     pub per_article: bool,
     pub dedup: bool,
+    pub exclude_neutral: bool,
 }
 
 /// Headline figures for one dyad over the whole window.
@@ -82,7 +83,7 @@ pub fn slope(x: &[f64], y: &[f64]) -> Option<f64> {
 
 pub fn compare(scored: &DataFrame, opts: &CompareOptions) -> Result<Comparison> {
     let pairs: Vec<PairSpec> = opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }).collect();
-    let rows = compute(scored, &SeriesOptions { every: opts.every, pairs: pairs.clone(), undirected: opts.undirected, per_article: opts.per_article, dedup: opts.dedup, smooth: None, spikes: None })?;
+    let rows = compute(scored, &SeriesOptions { every: opts.every, pairs: pairs.clone(), undirected: opts.undirected, per_article: opts.per_article, dedup: opts.dedup, exclude_neutral: opts.exclude_neutral, smooth: None, spikes: None })?;
     let mut periods: Vec<NaiveDate> = rows.iter().map(|r| r.period).collect();
     periods.sort();
     periods.dedup();
@@ -238,7 +239,7 @@ mod tests {
         ])
         .unwrap();
         let pairs = vec![PairSpec { source: "IRN".into(), target: "AZE".into() }, PairSpec { source: "ARM".into(), target: "AZE".into() }];
-        let c = compare(&scored, &CompareOptions { every: Every::Month, pairs, undirected: false, per_article: false, dedup: false }).unwrap();
+        let c = compare(&scored, &CompareOptions { every: Every::Month, pairs, undirected: false, per_article: false, dedup: false, exclude_neutral: false }).unwrap();
         assert_eq!(c.periods.len(), 3);
         // IRN→AZE pooled mean stance = (1 + 0 − 1 − 1) / 4 = −0.25 → tension 62.5
         assert!((c.summaries[0].level.unwrap() - 62.5).abs() < 1e-9);

@@ -29,6 +29,9 @@ pub struct SeriesOptions {
     /// Count a statement republished elsewhere (same sentence after normalising case,
     /// punctuation and spacing, same directed pair) once: its earliest copy is kept.
     pub dedup: bool,
+    /// Leave out statements labelled neutral: the series then describes only statements that
+    /// carry a stance (like event data, which codes only events), at the cost of volume.
+    pub exclude_neutral: bool,
     /// Add `tension_smooth`: statement-weighted over this many trailing periods.
     pub smooth: Option<usize>,
     /// Add `tension_z` and `spike`, flagging z ≥ this against the previous `SPIKE_BASELINE` periods with data.
@@ -150,10 +153,15 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
     let periods: Vec<i32> = days.iter().map(|&d| to_epoch_days(opts.every.start_of(from_epoch_days(d)))).collect();
     let (mut src, mut tgt) = (strings(scored, "source")?, strings(scored, "target")?);
     let mut one_per_sentence = vec![true; src.len()];
+    if opts.exclude_neutral {
+        for (keep, label) in one_per_sentence.iter_mut().zip(strings(scored, "label")?) {
+            *keep &= label != "neutral";
+        }
+    }
     let mut removed = 0;
     if opts.dedup {
         for (keep, dup) in one_per_sentence.iter_mut().zip(republished(scored)?) {
-            if dup {
+            if dup && *keep {
                 *keep = false;
                 removed += 1;
             }
@@ -374,6 +382,7 @@ mod tests {
             undirected,
             per_article: false,
             dedup: false,
+            exclude_neutral: false,
             smooth: None,
             spikes: None,
             pairs: pairs.iter().map(|(s, t)| PairSpec { source: s.to_string(), target: t.to_string() }).collect(),
@@ -480,6 +489,11 @@ mod tests {
         assert_eq!((removed, rows[0].statements, rows[0].mean_stance), (1, 2, Some(0.0)));
         let (rows, removed) = compute_counted(&scored, &opts(Every::Month, false, &[])).unwrap();
         assert_eq!((removed, rows[0].statements), (0, 3));
+        let neutral = crate::store::ScoredRow { sentence: "Iran met Azerbaijan.".into(), ..row("n", "2025-01-06", "IRN", "AZE", 0.0) };
+        let with_neutral = scored_frame(&[copy("other", "2025-01-04", "Iran praised Azerbaijan.", 1.0), neutral]).unwrap();
+        let o = SeriesOptions { exclude_neutral: true, ..opts(Every::Month, false, &[]) };
+        let rows = compute(&with_neutral, &o).unwrap();
+        assert_eq!((rows[0].statements, rows[0].mean_stance), (1, Some(1.0)));
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct Args {
     /// Keep republished statements (by default a sentence repeated across articles, same pair, counts once).
     #[arg(long)]
     pub no_dedup: bool,
+    /// Only statements that carry a stance (label cooperative or hostile); neutral ones, such as
+    /// the receiving side of a directed statement, are left out.
+    #[arg(long)]
+    pub exclude_neutral: bool,
     /// Add the reverse of each pair (B→A next to A→B) and print the asymmetry between them.
     #[arg(long, conflicts_with = "undirected")]
     pub both_directions: bool,
@@ -52,7 +56,7 @@ pub fn run(a: Args) -> Result<()> {
         bail!("give at least one pair");
     }
     let scored = dyad::store::read_scored(&a.scored)?;
-    let c = compare(&scored, &CompareOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, dedup: !a.no_dedup })?;
+    let c = compare(&scored, &CompareOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, dedup: !a.no_dedup, exclude_neutral: a.exclude_neutral })?;
     print!("{}", render_text(&c, g));
     if let Some(p) = &a.output {
         dyad::store::write_frame(&mut wide_frame(&c)?, p)?;

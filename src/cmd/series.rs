@@ -28,6 +28,10 @@ pub struct Args {
     /// Keep republished statements (by default a sentence repeated across articles, same pair, counts once).
     #[arg(long)]
     pub no_dedup: bool,
+    /// Only statements that carry a stance (label cooperative or hostile); neutral ones, such as
+    /// the receiving side of a directed statement, are left out.
+    #[arg(long)]
+    pub exclude_neutral: bool,
     /// Add tension_smooth: statement-weighted tension over this many trailing periods.
     #[arg(long, value_name = "PERIODS")]
     pub smooth: Option<usize>,
@@ -45,7 +49,7 @@ pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     let scored = dyad::store::read_scored(&a.scored)?;
-    let opts = SeriesOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, dedup: !a.no_dedup, smooth: a.smooth, spikes: a.spikes };
+    let opts = SeriesOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, dedup: !a.no_dedup, exclude_neutral: a.exclude_neutral, smooth: a.smooth, spikes: a.spikes };
     let (rows, removed) = compute_counted(&scored, &opts)?;
     if opts.dedup {
         eprintln!("{removed} republished statements counted once (--no-dedup keeps them)");
