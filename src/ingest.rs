@@ -310,6 +310,19 @@ mod tests {
     }
 
     #[test]
+    fn directories_expand_to_supported_files_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        for f in ["b.jsonl", "a.txt", "sub/c.csv.gz", "notes.md"] {
+            std::fs::write(dir.path().join(f), "").unwrap();
+        }
+        let files = expand_inputs(&[dir.path().to_path_buf()]).unwrap();
+        let names: Vec<String> = files.iter().map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string()).collect();
+        assert_eq!(names, ["a.txt", "b.jsonl", "sub/c.csv.gz"]);
+        assert!(expand_inputs(&[dir.path().join("missing.jsonl")]).unwrap_err().to_string().contains("no such file"));
+    }
+
+    #[test]
     fn reference_article_date_from_byline() {
         let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/archives/iran_azerbaijan_2025-02-04.txt");
         let (ok, bad) = collect(&p, &IngestOptions::default());
