@@ -109,6 +109,29 @@ pub fn flag_spikes(rows: &mut [SeriesRow], baseline: usize, threshold: f64) {
     }
 }
 
+impl SeriesRow {
+    /// A dyad-period without statements.
+    pub fn empty(period: NaiveDate, source: &str, target: &str) -> SeriesRow {
+        SeriesRow {
+            period,
+            source: source.to_string(),
+            target: target.to_string(),
+            statements: 0,
+            articles: 0,
+            mean_stance: None,
+            tension: None,
+            cooperative: 0,
+            neutral: 0,
+            hostile: 0,
+            ci: None,
+            share: 0.0,
+            tension_smooth: None,
+            tension_z: None,
+            spike: false,
+        }
+    }
+}
+
 /// z for a two-sided 95 % interval.
 const Z95: f64 = 1.959964;
 
@@ -304,23 +327,7 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
         let dyad_start = out.len();
         let mut p = first;
         while p <= last {
-            out.push(rows.get(&p).cloned().unwrap_or(SeriesRow {
-                period: p,
-                source: s.clone(),
-                target: t.clone(),
-                statements: 0,
-                articles: 0,
-                mean_stance: None,
-                tension: None,
-                cooperative: 0,
-                neutral: 0,
-                hostile: 0,
-                ci: None,
-                share: 0.0,
-                tension_smooth: None,
-                tension_z: None,
-                spike: false,
-            }));
+            out.push(rows.get(&p).cloned().unwrap_or_else(|| SeriesRow::empty(p, &s, &t)));
             p = opts.every.next(p);
         }
         if let Some(w) = opts.smooth {
@@ -428,21 +435,11 @@ mod tests {
 
     fn period(tension: Option<f64>, statements: i64) -> SeriesRow {
         SeriesRow {
-            period: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-            source: "A".into(),
-            target: "B".into(),
             statements,
             articles: statements,
             mean_stance: tension.map(|t| 1.0 - t / 50.0),
             tension,
-            cooperative: 0,
-            neutral: 0,
-            hostile: 0,
-            ci: None,
-            share: 0.0,
-            tension_smooth: None,
-            tension_z: None,
-            spike: false,
+            ..SeriesRow::empty(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), "A", "B")
         }
     }
 

@@ -1,7 +1,6 @@
 use anyhow::{bail, Result};
 use dyad::actors::Gazetteer;
 use dyad::compare::{compare, render_text, wide_frame, CompareOptions};
-use dyad::dates::Every;
 use dyad::pairs::parse_pair;
 use std::path::PathBuf;
 
@@ -13,22 +12,8 @@ pub struct Args {
     /// Dyads, SOURCE-TARGET by ISO3 code or name: IRN-AZE ARM-AZE.
     #[arg(required = true, value_name = "PAIR")]
     pub pairs: Vec<String>,
-    /// Period: 1d, 1w, 1mo, 1q or 1y.
-    #[arg(long, default_value = "1mo")]
-    pub every: Every,
-    /// Treat each pair as undirected (A→B and B→A together).
-    #[arg(long)]
-    pub undirected: bool,
-    /// Weight articles, not statements: an article's statements in a dyad-period are averaged first.
-    #[arg(long)]
-    pub per_article: bool,
-    /// Keep republished statements (by default a sentence repeated across articles, same pair, counts once).
-    #[arg(long)]
-    pub no_dedup: bool,
-    /// Only statements that carry a stance (label cooperative or hostile); neutral ones, such as
-    /// the receiving side of a directed statement, are left out.
-    #[arg(long)]
-    pub exclude_neutral: bool,
+    #[command(flatten)]
+    pub agg: super::AggregationArgs,
     /// Add the reverse of each pair (B→A next to A→B) and print the asymmetry between them.
     #[arg(long, conflicts_with = "undirected")]
     pub both_directions: bool,
@@ -56,7 +41,16 @@ pub fn run(a: Args) -> Result<()> {
         bail!("give at least one pair");
     }
     let scored = dyad::store::read_scored(&a.scored)?;
-    let c = compare(&scored, &CompareOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, dedup: !a.no_dedup, exclude_neutral: a.exclude_neutral })?;
+    let agg = &a.agg;
+    let opts = CompareOptions {
+        every: agg.every,
+        pairs,
+        undirected: agg.undirected,
+        per_article: agg.per_article,
+        dedup: !agg.no_dedup,
+        exclude_neutral: agg.exclude_neutral,
+    };
+    let c = compare(&scored, &opts)?;
     print!("{}", render_text(&c, g));
     if let Some(p) = &a.output {
         dyad::store::write_frame(&mut wide_frame(&c)?, p)?;

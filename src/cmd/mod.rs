@@ -11,6 +11,7 @@ pub mod train;
 use anyhow::{bail, Result};
 use dyad::encoder::Encoder;
 use dyad::stance::{AnchorScorer, DirectedStanceModel, StanceScorer};
+use dyad::dates::Every;
 use std::path::PathBuf;
 
 /// Model options shared by the commands that run the encoder.
@@ -64,6 +65,27 @@ impl ModelArgs {
             o => bail!("--device {o:?}: use cpu or cuda"),
         })
     }
+}
+
+/// How statements become dyad-periods; shared by `series` and `compare`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct AggregationArgs {
+    /// Period: 1d, 1w (ISO weeks from Monday), 1mo, 1q or 1y.
+    #[arg(long, default_value = "1mo")]
+    pub every: Every,
+    /// Merge A→B and B→A into one dyad (listed alphabetically); a sentence counts once.
+    #[arg(long)]
+    pub undirected: bool,
+    /// Weight articles, not statements: an article's statements in a dyad-period are averaged first.
+    #[arg(long)]
+    pub per_article: bool,
+    /// Keep republished statements (by default a sentence repeated across articles, same pair, counts once).
+    #[arg(long)]
+    pub no_dedup: bool,
+    /// Only statements that carry a stance (label cooperative or hostile); neutral ones, such as
+    /// the receiving side of a directed statement, are left out.
+    #[arg(long)]
+    pub exclude_neutral: bool,
 }
 
 pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {

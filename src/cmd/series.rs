@@ -1,6 +1,5 @@
 use anyhow::Result;
 use dyad::actors::Gazetteer;
-use dyad::dates::Every;
 use dyad::pairs::parse_pair;
 use dyad::series::{compute_counted, to_frame, SeriesOptions};
 use std::path::PathBuf;
@@ -13,25 +12,11 @@ use std::path::PathBuf;
 pub struct Args {
     /// A file written by `dyad score` (.parquet, .csv, .jsonl).
     pub scored: PathBuf,
-    /// Period: 1d, 1w (ISO weeks from Monday), 1mo, 1q or 1y.
-    #[arg(long, default_value = "1mo")]
-    pub every: Every,
     /// Only these dyads, SOURCE-TARGET by ISO3 code or name (IRN-AZE, Iran-Azerbaijan); repeatable.
     #[arg(long = "pair", value_name = "PAIR")]
     pub pairs: Vec<String>,
-    /// Merge A→B and B→A into one dyad (listed alphabetically).
-    #[arg(long)]
-    pub undirected: bool,
-    /// Weight articles, not statements: an article's statements in a dyad-period are averaged first.
-    #[arg(long)]
-    pub per_article: bool,
-    /// Keep republished statements (by default a sentence repeated across articles, same pair, counts once).
-    #[arg(long)]
-    pub no_dedup: bool,
-    /// Only statements that carry a stance (label cooperative or hostile); neutral ones, such as
-    /// the receiving side of a directed statement, are left out.
-    #[arg(long)]
-    pub exclude_neutral: bool,
+    #[command(flatten)]
+    pub agg: super::AggregationArgs,
     /// Add tension_smooth: statement-weighted tension over this many trailing periods.
     #[arg(long, value_name = "PERIODS")]
     pub smooth: Option<usize>,
@@ -49,7 +34,17 @@ pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     let scored = dyad::store::read_scored(&a.scored)?;
-    let opts = SeriesOptions { every: a.every, pairs, undirected: a.undirected, per_article: a.per_article, dedup: !a.no_dedup, exclude_neutral: a.exclude_neutral, smooth: a.smooth, spikes: a.spikes };
+    let agg = &a.agg;
+    let opts = SeriesOptions {
+        every: agg.every,
+        pairs,
+        undirected: agg.undirected,
+        per_article: agg.per_article,
+        dedup: !agg.no_dedup,
+        exclude_neutral: agg.exclude_neutral,
+        smooth: a.smooth,
+        spikes: a.spikes,
+    };
     let (rows, removed) = compute_counted(&scored, &opts)?;
     if opts.dedup {
         eprintln!("{removed} republished statements counted once (--no-dedup keeps them)");
