@@ -8,15 +8,6 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use std::fmt::Write as _;
 
-#[derive(Debug, Clone)]
-pub struct CompareOptions {
-    pub every: Every,
-    pub pairs: Vec<PairSpec>,
-    pub undirected: bool,
-    pub per_article: bool,
-    pub dedup: bool,
-    pub exclude_neutral: bool,
-}
 
 /// Headline figures for one dyad over the whole window.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,9 +72,10 @@ pub fn slope(x: &[f64], y: &[f64]) -> Option<f64> {
     (sxx > 0.0).then(|| sxy / sxx)
 }
 
-pub fn compare(scored: &DataFrame, opts: &CompareOptions) -> Result<Comparison> {
+/// Compares `opts.pairs` aggregated as `opts` says (smoothing and spikes are ignored).
+pub fn compare(scored: &DataFrame, opts: &SeriesOptions) -> Result<Comparison> {
     let pairs: Vec<PairSpec> = opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }).collect();
-    let rows = compute(scored, &SeriesOptions { every: opts.every, pairs: pairs.clone(), undirected: opts.undirected, per_article: opts.per_article, dedup: opts.dedup, exclude_neutral: opts.exclude_neutral, smooth: None, spikes: None })?;
+    let rows = compute(scored, &SeriesOptions { pairs: pairs.clone(), smooth: None, spikes: None, ..opts.clone() })?;
     let mut periods: Vec<NaiveDate> = rows.iter().map(|r| r.period).collect();
     periods.sort();
     periods.dedup();
@@ -239,7 +231,7 @@ mod tests {
         ])
         .unwrap();
         let pairs = vec![PairSpec { source: "IRN".into(), target: "AZE".into() }, PairSpec { source: "ARM".into(), target: "AZE".into() }];
-        let c = compare(&scored, &CompareOptions { every: Every::Month, pairs, undirected: false, per_article: false, dedup: false, exclude_neutral: false }).unwrap();
+        let c = compare(&scored, &SeriesOptions { every: Every::Month, pairs, undirected: false, per_article: false, dedup: false, exclude_neutral: false, smooth: None, spikes: None }).unwrap();
         assert_eq!(c.periods.len(), 3);
         // IRN→AZE pooled mean stance = (1 + 0 − 1 − 1) / 4 = −0.25 → tension 62.5
         assert!((c.summaries[0].level.unwrap() - 62.5).abs() < 1e-9);

@@ -1,6 +1,6 @@
 use anyhow::{bail, Result};
 use dyad::actors::Gazetteer;
-use dyad::compare::{compare, render_text, wide_frame, CompareOptions};
+use dyad::compare::{compare, render_text, wide_frame};
 use dyad::pairs::parse_pair;
 use std::path::PathBuf;
 
@@ -41,15 +41,7 @@ pub fn run(a: Args) -> Result<()> {
         bail!("give at least one pair");
     }
     let scored = dyad::store::read_scored(&a.scored)?;
-    let agg = &a.agg;
-    let opts = CompareOptions {
-        every: agg.every,
-        pairs,
-        undirected: agg.undirected,
-        per_article: agg.per_article,
-        dedup: !agg.no_dedup,
-        exclude_neutral: agg.exclude_neutral,
-    };
+    let opts = a.agg.series_options(pairs);
     let c = compare(&scored, &opts)?;
     print!("{}", render_text(&c, g));
     if let Some(p) = &a.output {

@@ -88,6 +88,21 @@ pub struct AggregationArgs {
     pub exclude_neutral: bool,
 }
 
+impl AggregationArgs {
+    pub fn series_options(&self, pairs: Vec<dyad::pairs::PairSpec>) -> dyad::series::SeriesOptions {
+        dyad::series::SeriesOptions {
+            every: self.every,
+            pairs,
+            undirected: self.undirected,
+            per_article: self.per_article,
+            dedup: !self.no_dedup,
+            exclude_neutral: self.exclude_neutral,
+            smooth: None,
+            spikes: None,
+        }
+    }
+}
+
 pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     dyad::dates::parse_date(s).ok_or_else(|| format!("unreadable date {s:?} (use YYYY-MM-DD)"))
 }

@@ -34,17 +34,7 @@ pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     let scored = dyad::store::read_scored(&a.scored)?;
-    let agg = &a.agg;
-    let opts = SeriesOptions {
-        every: agg.every,
-        pairs,
-        undirected: agg.undirected,
-        per_article: agg.per_article,
-        dedup: !agg.no_dedup,
-        exclude_neutral: agg.exclude_neutral,
-        smooth: a.smooth,
-        spikes: a.spikes,
-    };
+    let opts = SeriesOptions { smooth: a.smooth, spikes: a.spikes, ..a.agg.series_options(pairs) };
     let (rows, removed) = compute_counted(&scored, &opts)?;
     if opts.dedup {
         eprintln!("{removed} republished statements counted once (--no-dedup keeps them)");
