@@ -117,10 +117,70 @@ where
             .draw_series(runs.into_iter().filter(|r| r.len() > 1).map(|r| PathElement::new(r, color.stroke_width(2))))
             .map_err(e)?;
         chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, color.filled()))).map_err(e)?;
+        // Spikes (`--spikes`): a black ring around the point.
+        chart
+            .draw_series(ser.iter().filter(|r| r.spike).filter_map(|r| Some(Circle::new((r.period, r.tension?), 9, BLACK.stroke_width(2)))))
+            .map_err(e)?;
         let x = 70 + 220 * i as i32;
         legend.draw(&PathElement::new(vec![(x, 14), (x + 24, 14)], color.stroke_width(3))).map_err(e)?;
         legend.draw(&Text::new(label.clone(), (x + 32, 5), ("sans-serif", 16))).map_err(e)?;
     }
+    if c.series.iter().flatten().any(|r| r.spike) {
+        let x = 70 + 220 * c.series.len() as i32;
+        legend.draw(&Circle::new((x + 12, 14), 7, BLACK.stroke_width(2))).map_err(e)?;
+        legend.draw(&Text::new("spike".to_string(), (x + 32, 5), ("sans-serif", 16))).map_err(e)?;
+    }
     root.present().map_err(e)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pairs::PairSpec;
+    use crate::series::SeriesOptions;
+    use crate::store::tests::row;
+
+    #[test]
+    fn spikes_are_ringed_and_named_in_the_legend() {
+        // Eight calm months with three statements each, then a hostile one.
+        let mut rows = Vec::new();
+        for m in 1..=8 {
+            let wobble = 0.05 * (m % 3) as f64;
+            for (k, s) in [0.5, 0.6, 0.4].iter().enumerate() {
+                rows.push(row(&format!("a{m}{k}"), &format!("2025-{m:02}-1{k}"), "IRN", "AZE", s + wobble));
+            }
+        }
+        for k in 0..3 {
+            rows.push(row(&format!("b{k}"), &format!("2025-09-1{k}"), "IRN", "AZE", -0.9));
+        }
+        let scored = crate::store::to_frame(&rows).unwrap();
+        let opts = SeriesOptions {
+            every: Every::Month,
+            pairs: vec![PairSpec { source: "IRN".into(), target: "AZE".into() }],
+            undirected: false,
+            per_article: false,
+            dedup: false,
+            exclude_neutral: false,
+            smooth: None,
+            spikes: Some(2.0),
+        };
+        let c = crate::compare::compare(&scored, &opts).unwrap();
+        assert!(c.series[0].last().unwrap().spike);
+        let dir = tempfile::tempdir().unwrap();
+        let svg = dir.path().join("c.svg");
+        draw_comparison(&c, &svg, DEFAULT_SIZE).unwrap();
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(text.contains("\nspike\n") && text.contains("r=\"9\""), "no spike mark in the SVG");
+        let png = dir.path().join("c.png");
+        draw_comparison(&c, &png, DEFAULT_SIZE).unwrap();
+        let black = |p: &Path| image::open(p).unwrap().to_rgb8().pixels().filter(|p| p.0 == [0, 0, 0]).count();
+        let with_ring = black(&png);
+        // Without --spikes there is no ring and no legend entry: fewer black pixels.
+        let calm = crate::compare::compare(&scored, &SeriesOptions { spikes: None, ..opts }).unwrap();
+        draw_comparison(&calm, &svg, DEFAULT_SIZE).unwrap();
+        assert!(!std::fs::read_to_string(&svg).unwrap().contains("\nspike\n"));
+        draw_comparison(&calm, &png, DEFAULT_SIZE).unwrap();
+        assert!(with_ring > black(&png) + 50, "the rings add black pixels: {with_ring} vs {}", black(&png));
+    }
 }

@@ -30,6 +30,28 @@ pub struct Correlation {
     pub periods: usize,
 }
 
+/// Lagged correlation: `a` at period t against `b` at period t + `lag`. A positive lag with a
+/// higher correlation than at lag 0 means moves in `a` come first ("a leads b").
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadLag {
+    pub a: usize,
+    pub b: usize,
+    pub lag: i32,
+    pub r: f64,
+    /// Correlation at lag 0 over the same rule, for comparison.
+    pub r0: Option<f64>,
+    pub periods: usize,
+}
+
+/// Periods in which two dyads' 95 % intervals of tension do not overlap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Divergence {
+    pub a: usize,
+    pub b: usize,
+    /// (period, tension of a − tension of b).
+    pub periods: Vec<(NaiveDate, f64)>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub every: Every,
@@ -40,6 +62,59 @@ pub struct Comparison {
     pub series: Vec<Vec<SeriesRow>>,
     pub summaries: Vec<PairSummary>,
     pub correlations: Vec<Correlation>,
+    pub lead_lags: Vec<LeadLag>,
+    pub divergences: Vec<Divergence>,
+}
+
+/// Lags tried by [`lead_lag`]: up to this many periods either way.
+pub const MAX_LAG: i32 = 3;
+/// A lagged correlation needs at least this many common periods.
+pub const MIN_PERIODS_FOR_LAG: usize = 6;
+
+/// Tension series `a` and `b` (one value per period, `None` without statements): the lag in
+/// −MAX_LAG..=MAX_LAG with the highest correlation of a(t) with b(t + lag).
+pub fn lead_lag(a: &[Option<f64>], b: &[Option<f64>]) -> Option<(i32, f64, usize)> {
+    let mut best: Option<(i32, f64, usize)> = None;
+    for lag in -MAX_LAG..=MAX_LAG {
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for t in 0..a.len() as i32 {
+            let u = t + lag;
+            if u < 0 || u >= b.len() as i32 {
+                continue;
+            }
+            if let (Some(p), Some(q)) = (a[t as usize], b[u as usize]) {
+                x.push(p);
+                y.push(q);
+            }
+        }
+        if x.len() < MIN_PERIODS_FOR_LAG {
+            continue;
+        }
+        if let Some(r) = pearson(&x, &y) {
+            // Ties go to the smaller |lag|: a lead must earn its place.
+            let better = match best {
+                None => true,
+                Some((bl, br, _)) => r > br + 1e-12 || ((r - br).abs() <= 1e-12 && lag.abs() < bl.abs()),
+            };
+            if better {
+                best = Some((lag, r, x.len()));
+            }
+        }
+    }
+    best
+}
+
+/// Periods where both dyads have a 95 % interval and the intervals (in tension points) do not overlap.
+pub fn divergent_periods(a: &[SeriesRow], b: &[SeriesRow]) -> Vec<(NaiveDate, f64)> {
+    let band = |r: &SeriesRow| r.ci.map(|(lo, hi)| (crate::series::tension_of(hi), crate::series::tension_of(lo)));
+    a.iter()
+        .zip(b)
+        .filter_map(|(ra, rb)| {
+            let ((alo, ahi), (blo, bhi)) = (band(ra)?, band(rb)?);
+            let gap = ra.tension? - rb.tension?;
+            (ahi < blo || bhi < alo).then_some((ra.period, gap))
+        })
+        .collect()
 }
 
 /// Fewer common periods than this give no correlation (it would mean nothing).
@@ -72,10 +147,11 @@ pub fn slope(x: &[f64], y: &[f64]) -> Option<f64> {
     (sxx > 0.0).then(|| sxy / sxx)
 }
 
-/// Compares `opts.pairs` aggregated as `opts` says (smoothing and spikes are ignored).
+/// Compares `opts.pairs` aggregated as `opts` says (smoothing is ignored; spikes are flagged
+/// when `opts.spikes` is set).
 pub fn compare(scored: &DataFrame, opts: &SeriesOptions) -> Result<Comparison> {
     let pairs: Vec<PairSpec> = opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }).collect();
-    let rows = compute(scored, &SeriesOptions { pairs: pairs.clone(), smooth: None, spikes: None, ..opts.clone() })?;
+    let rows = compute(scored, &SeriesOptions { pairs: pairs.clone(), smooth: None, ..opts.clone() })?;
     let mut periods: Vec<NaiveDate> = rows.iter().map(|r| r.period).collect();
     periods.sort();
     periods.dedup();
@@ -105,7 +181,7 @@ pub fn compare(scored: &DataFrame, opts: &SeriesOptions) -> Result<Comparison> {
         })
         .collect();
 
-    let mut correlations = Vec::new();
+    let (mut correlations, mut lead_lags, mut divergences) = (Vec::new(), Vec::new(), Vec::new());
     for a in 0..series.len() {
         for b in a + 1..series.len() {
             let (mut x, mut y) = (Vec::new(), Vec::new());
@@ -117,9 +193,33 @@ pub fn compare(scored: &DataFrame, opts: &SeriesOptions) -> Result<Comparison> {
             }
             let r = if x.len() >= MIN_PERIODS_FOR_CORRELATION { pearson(&x, &y) } else { None };
             correlations.push(Correlation { a, b, r, periods: x.len() });
+            let ta: Vec<Option<f64>> = series[a].iter().map(|r| r.tension).collect();
+            let tb: Vec<Option<f64>> = series[b].iter().map(|r| r.tension).collect();
+            if let Some((lag, r, periods)) = lead_lag(&ta, &tb) {
+                let r0 = lead_lag_at(&ta, &tb, 0);
+                lead_lags.push(LeadLag { a, b, lag, r, r0, periods });
+            }
+            let d = divergent_periods(&series[a], &series[b]);
+            if !d.is_empty() {
+                divergences.push(Divergence { a, b, periods: d });
+            }
         }
     }
-    Ok(Comparison { every: opts.every, periods, pairs, labels, series, summaries, correlations })
+    Ok(Comparison { every: opts.every, periods, pairs, labels, series, summaries, correlations, lead_lags, divergences })
+}
+
+fn lead_lag_at(a: &[Option<f64>], b: &[Option<f64>], lag: i32) -> Option<f64> {
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for t in 0..a.len() as i32 {
+        let u = t + lag;
+        if (0..b.len() as i32).contains(&u) {
+            if let (Some(p), Some(q)) = (a[t as usize], b[u as usize]) {
+                x.push(p);
+                y.push(q);
+            }
+        }
+    }
+    (x.len() >= MIN_PERIODS_FOR_LAG).then(|| pearson(&x, &y)).flatten()
 }
 
 fn fmt_opt(x: Option<f64>, width: usize, prec: usize) -> String {
@@ -190,6 +290,35 @@ pub fn render_text(c: &Comparison, gazetteer: &Gazetteer) -> String {
             if corr.r.is_none() { format!(" (needs ≥ {MIN_PERIODS_FOR_CORRELATION} with variation)") } else { String::new() }
         );
     }
+    for ll in &c.lead_lags {
+        let (a, b) = (&c.labels[ll.a], &c.labels[ll.b]);
+        let what = match ll.lag {
+            0 => format!("no lead: best at lag 0 (r {:.2})", ll.r),
+            k if k > 0 => format!("{a} leads {b} by {k} period(s): r {:.2} (lag 0: {})", ll.r, fmt_opt(ll.r0, 0, 2)),
+            k => format!("{b} leads {a} by {} period(s): r {:.2} (lag 0: {})", -k, ll.r, fmt_opt(ll.r0, 0, 2)),
+        };
+        let _ = writeln!(s, "  lead/lag {a} vs {b}: {what}, lags ±{MAX_LAG}, ≥ {MIN_PERIODS_FOR_LAG} common periods");
+    }
+    for d in &c.divergences {
+        let list: Vec<String> = d.periods.iter().map(|(p, gap)| format!("{p} ({gap:+.1})")).collect();
+        let _ = writeln!(
+            s,
+            "  diverging {} vs {} (95 % intervals apart) in {} period(s): {}",
+            c.labels[d.a],
+            c.labels[d.b],
+            d.periods.len(),
+            list.join(", ")
+        );
+    }
+    let spikes: Vec<String> = c
+        .series
+        .iter()
+        .zip(&c.labels)
+        .flat_map(|(ser, l)| ser.iter().filter(|r| r.spike).map(move |r| format!("{l} {}", r.period)))
+        .collect();
+    if !spikes.is_empty() {
+        let _ = writeln!(s, "  spikes: {}", spikes.join(", "));
+    }
     s
 }
 
@@ -201,6 +330,9 @@ pub fn wide_frame(c: &Comparison) -> Result<DataFrame> {
         let key = format!("{}_{}", p.source, p.target);
         cols.push(Column::new(format!("{key}_tension").into(), ser.iter().map(|r| r.tension).collect::<Vec<_>>()));
         cols.push(Column::new(format!("{key}_statements").into(), ser.iter().map(|r| r.statements).collect::<Vec<_>>()));
+        cols.push(Column::new(format!("{key}_ci_low").into(), ser.iter().map(|r| r.ci.map(|c| crate::series::tension_of(c.1))).collect::<Vec<_>>()));
+        cols.push(Column::new(format!("{key}_ci_high").into(), ser.iter().map(|r| r.ci.map(|c| crate::series::tension_of(c.0))).collect::<Vec<_>>()));
+        cols.push(Column::new(format!("{key}_spike").into(), ser.iter().map(|r| r.spike).collect::<Vec<_>>()));
     }
     Ok(DataFrame::new_infer_height(cols)?)
 }
@@ -241,6 +373,40 @@ mod tests {
         let text = render_text(&c, Gazetteer::builtin());
         assert!(text.contains("IRN→AZE") && text.contains("Armenia / Azerbaijan"), "{text}");
         let wide = wide_frame(&c).unwrap();
-        assert_eq!(wide.get_column_names().len(), 5);
+        assert_eq!(wide.get_column_names().len(), 11);
+        // Three periods are too few for a lagged correlation.
+        assert!(c.lead_lags.is_empty());
+    }
+
+    #[test]
+    fn lead_lag_finds_the_shift() {
+        // b repeats a two periods later.
+        let a: Vec<Option<f64>> = [10.0, 40.0, 20.0, 80.0, 30.0, 60.0, 50.0, 90.0, 20.0, 70.0].iter().map(|v| Some(*v)).collect();
+        let mut b: Vec<Option<f64>> = vec![Some(55.0), Some(45.0)];
+        b.extend(a[..8].iter().copied());
+        let (lag, r, n) = lead_lag(&a, &b).unwrap();
+        assert_eq!(lag, 2);
+        assert!((r - 1.0).abs() < 1e-9);
+        assert_eq!(n, 8);
+        // The other way round, b lags: a(t) against b(t − 2) is the same relation.
+        assert_eq!(lead_lag(&b, &a).unwrap().0, -2);
+        // Gaps are skipped, not filled.
+        let mut gappy = a.clone();
+        gappy[3] = None;
+        assert!(lead_lag(&gappy, &b).unwrap().2 < 8);
+    }
+
+    #[test]
+    fn divergence_needs_separate_intervals() {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let mk = |m: f64, half: f64| SeriesRow { mean_stance: Some(m), tension: Some(crate::series::tension_of(m)), ci: Some((m - half, m + half)), statements: 10, ..SeriesRow::empty(d, "A", "B") };
+        // stance 0.6 ± 0.1 → tension 15..25; −0.2 ± 0.1 → 55..65: apart.
+        let apart = divergent_periods(&[mk(0.6, 0.1)], &[mk(-0.2, 0.1)]);
+        assert_eq!(apart.len(), 1);
+        assert!((apart[0].1 + 40.0).abs() < 1e-9);
+        // Overlapping intervals: not a divergence, however far apart the means.
+        assert!(divergent_periods(&[mk(0.6, 0.5)], &[mk(-0.2, 0.5)]).is_empty());
+        // No interval (fewer than two statements): no claim.
+        assert!(divergent_periods(&[SeriesRow { ci: None, ..mk(0.6, 0.1) }], &[mk(-0.2, 0.1)]).is_empty());
     }
 }

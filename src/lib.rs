@@ -8,6 +8,7 @@ pub mod actors;
 pub mod chart;
 pub mod compare;
 pub mod dates;
+pub mod dedup;
 pub mod dyads;
 pub mod encoder;
 pub mod ingest;

@@ -143,26 +143,19 @@ fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
     Ok(df.column(name)?.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
 }
 
-/// `true` for rows that repeat an earlier statement: the same sentence (lower-cased, letters and
-/// digits only) with the same source and target, in any article. The earliest copy (by date,
-/// then article id) stays.
+/// A string column borrowed, without copying the strings (archives have millions of rows).
+fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<&'a str>> {
+    Ok(df.column(name)?.str()?.iter().map(|v| v.unwrap_or("")).collect())
+}
+
+/// `true` for rows that repeat an earlier statement, exactly or nearly (see [`crate::dedup`]).
 pub fn republished(scored: &DataFrame) -> Result<Vec<bool>> {
-    let sentences = strings(scored, "sentence")?;
-    let (src, tgt, art) = (strings(scored, "source")?, strings(scored, "target")?, strings(scored, "article_id")?);
+    let (sentences, src, tgt, art) = (strs(scored, "sentence")?, strs(scored, "source")?, strs(scored, "target")?, strs(scored, "article_id")?);
     let days: Vec<i32> = scored.column("date")?.cast(&DataType::Int32)?.i32()?.iter().map(|d| d.unwrap_or(0)).collect();
-    let norm = |t: &str| -> String {
-        t.chars().map(|c| if c.is_alphanumeric() { c.to_lowercase().next().unwrap_or(c) } else { ' ' }).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
-    };
-    let mut order: Vec<usize> = (0..sentences.len()).collect();
-    order.sort_by(|&a, &b| (days[a], &art[a]).cmp(&(days[b], &art[b])));
-    let mut seen = std::collections::HashSet::new();
-    let mut dup = vec![false; sentences.len()];
-    for i in order {
-        if !seen.insert((norm(&sentences[i]), &src[i], &tgt[i])) {
-            dup[i] = true;
-        }
-    }
-    Ok(dup)
+    let rows: Vec<crate::dedup::Statement> = (0..sentences.len())
+        .map(|k| crate::dedup::Statement { sentence: sentences[k], source: src[k], target: tgt[k], article: art[k], day: days[k] })
+        .collect();
+    Ok(crate::dedup::republished(&rows))
 }
 
 /// Aggregates scored statements (a frame from [`crate::store::read_scored`]) into dyad-periods.
@@ -174,14 +167,15 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
 pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<SeriesRow>, usize)> {
     let days: Vec<i32> = scored.column("date")?.cast(&DataType::Int32)?.i32()?.iter().map(|d| d.unwrap_or(0)).collect();
     let periods: Vec<i32> = days.iter().map(|&d| to_epoch_days(opts.every.start_of(from_epoch_days(d)))).collect();
-    let (mut src, mut tgt) = (strings(scored, "source")?, strings(scored, "target")?);
+    let (mut src, mut tgt) = (strs(scored, "source")?, strs(scored, "target")?);
     let mut one_per_sentence = vec![true; src.len()];
     if opts.exclude_neutral {
-        for (keep, label) in one_per_sentence.iter_mut().zip(strings(scored, "label")?) {
+        for (keep, label) in one_per_sentence.iter_mut().zip(strs(scored, "label")?) {
             *keep &= label != "neutral";
         }
     }
     let mut removed = 0;
+    let clock = std::time::Instant::now();
     if opts.dedup {
         for (keep, dup) in one_per_sentence.iter_mut().zip(republished(scored)?) {
             if dup && *keep {
@@ -190,13 +184,14 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
             }
         }
     }
+    crate::paths::timing("dedup", clock);
     if opts.undirected {
         for (s, t) in src.iter_mut().zip(tgt.iter_mut()) {
             if *s > *t {
                 std::mem::swap(s, t);
             }
         }
-        let articles = strings(scored, "article_id")?;
+        let articles = strs(scored, "article_id")?;
         let sentences: Vec<i64> =
             scored.column("sentence_id")?.cast(&DataType::Int64)?.i64()?.iter().map(|v| v.unwrap_or(-1)).collect();
         let stance: Vec<f64> =
@@ -206,7 +201,7 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
             if !one_per_sentence[k] {
                 continue; // a republished copy
             }
-            let key = (articles[k].as_str(), sentences[k], src[k].as_str(), tgt[k].as_str());
+            let key = (articles[k], sentences[k], src[k], tgt[k]);
             match best.get(&key) {
                 Some(&b) if stance[b].abs() >= stance[k].abs() => one_per_sentence[k] = false,
                 Some(&b) => {
@@ -221,11 +216,13 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
     }
     let wanted: BTreeSet<PairSpec> =
         opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }).collect();
+    let wanted_str: std::collections::HashSet<(&str, &str)> =
+        wanted.iter().map(|p| (p.source.as_str(), p.target.as_str())).collect();
     let keep: Vec<bool> = src
         .iter()
         .zip(&tgt)
         .zip(&one_per_sentence)
-        .map(|((s, t), &first)| first && (wanted.is_empty() || wanted.contains(&PairSpec { source: s.clone(), target: t.clone() })))
+        .map(|((s, t), &first)| first && (wanted.is_empty() || wanted_str.contains(&(*s, *t))))
         .collect();
     // The whole archive's span, so every dyad gets the same periods.
     let span = periods.iter().min().zip(periods.iter().max()).map(|(a, b)| (from_epoch_days(*a), from_epoch_days(*b)));
@@ -278,6 +275,7 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
         ])
         .collect()?;
 
+    crate::paths::timing("group_by", clock);
     let i64s = |n: &str| -> Result<Vec<i64>> { Ok(agg.column(n)?.i64()?.iter().map(|v| v.unwrap_or(0)).collect()) };
     let period: Vec<i32> = agg.column("period")?.i32()?.iter().map(|v| v.unwrap_or(0)).collect();
     let (s, t) = (strings(&agg, "source")?, strings(&agg, "target")?);
@@ -337,6 +335,7 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
             flag_spikes(&mut out[dyad_start..], SPIKE_BASELINE, z);
         }
     }
+    crate::paths::timing("dense periods", clock);
     Ok((out, removed))
 }
 

@@ -133,11 +133,21 @@ pub fn write_rows(rows: &[ScoredRow], path: &Path) -> Result<()> {
 
 /// Reads a scored file written by `dyad score` back into a frame with the contract's types.
 pub fn read_scored(path: &Path) -> Result<DataFrame> {
+    read_scored_columns(path, None)
+}
+
+/// The columns series, compare and top read: Parquet files are read for these alone, which
+/// keeps archive-scale aggregation within memory (offsets and probabilities stay on disk).
+pub const SERIES_COLUMNS: &[&str] = &["article_id", "sentence_id", "date", "sentence", "source", "target", "stance", "label"];
+
+/// Like [`read_scored`], reading only `columns` from a Parquet file (other formats are read whole).
+pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {
     let ctx = || format!("reading scored statements from {}", path.display());
     let df = match out_format(path).with_context(ctx)? {
         OutFormat::Parquet => {
             let f = std::fs::File::open(path).with_context(ctx)?;
-            anyhow::Context::with_context(ParquetReader::new(f).finish(), ctx)?
+            let reader = ParquetReader::new(f).with_columns(columns.map(|c| c.iter().map(|s| s.to_string().into()).collect()));
+            anyhow::Context::with_context(reader.finish(), ctx)?
         }
         OutFormat::Csv => {
             let mut rdr = csv::Reader::from_path(path).with_context(ctx)?;

@@ -4,7 +4,8 @@ use dyad::compare::{compare, render_text, wide_frame};
 use dyad::pairs::parse_pair;
 use std::path::PathBuf;
 
-/// Compare dyads side by side over time: level, trend and correlation, with a chart.
+/// Compare dyads side by side over time: level, trend, correlation, lead/lag, periods where
+/// they diverge, with a chart.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// A file written by `dyad score`.
@@ -17,6 +18,10 @@ pub struct Args {
     /// Add the reverse of each pair (B→A next to A→B) and print the asymmetry between them.
     #[arg(long, conflicts_with = "undirected")]
     pub both_directions: bool,
+    /// Flag spikes (tension Z or more standard deviations above the previous 6 periods with
+    /// statements); they are listed and ringed on the chart. Default Z 2.
+    #[arg(long, value_name = "Z", num_args = 0..=1, default_missing_value = "2.0")]
+    pub spikes: Option<f64>,
     /// Draw a chart: .png or .svg.
     #[arg(long, value_name = "CHART")]
     pub plot: Option<PathBuf>,
@@ -40,8 +45,8 @@ pub fn run(a: Args) -> Result<()> {
     if pairs.is_empty() {
         bail!("give at least one pair");
     }
-    let scored = dyad::store::read_scored(&a.scored)?;
-    let opts = a.agg.series_options(pairs);
+    let scored = dyad::store::read_scored_columns(&a.scored, Some(dyad::store::SERIES_COLUMNS))?;
+    let opts = dyad::series::SeriesOptions { spikes: a.spikes, ..a.agg.series_options(pairs) };
     let c = compare(&scored, &opts)?;
     print!("{}", render_text(&c, g));
     if let Some(p) = &a.output {

@@ -33,16 +33,21 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
-    let scored = dyad::store::read_scored(&a.scored)?;
+    let clock = std::time::Instant::now();
+    let scored = dyad::store::read_scored_columns(&a.scored, Some(dyad::store::SERIES_COLUMNS))?;
+    dyad::paths::timing("read", clock);
     let opts = SeriesOptions { smooth: a.smooth, spikes: a.spikes, ..a.agg.series_options(pairs) };
     let (rows, removed) = compute_counted(&scored, &opts)?;
     if opts.dedup {
         eprintln!("{removed} republished statements counted once (--no-dedup keeps them)");
     }
+    dyad::paths::timing("aggregate", clock);
     let mut df = to_frame(&rows, g, &opts)?;
+    dyad::paths::timing("frame", clock);
     match a.output {
         Some(p) => {
             dyad::store::write_frame(&mut df, &p)?;
+            dyad::paths::timing("write", clock);
             eprintln!("wrote {} rows to {}", df.height(), p.display());
         }
         None => {

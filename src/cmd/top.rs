@@ -28,7 +28,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     check_windows(a.from, a.to)?;
-    let scored = dyad::store::read_scored(&a.scored)?;
+    let scored = dyad::store::read_scored_columns(&a.scored, Some(dyad::store::SERIES_COLUMNS))?;
     let movers = top_movers(&scored, a.from, a.to, a.min_statements)?;
     let g = Gazetteer::builtin();
     println!(
