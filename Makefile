@@ -8,7 +8,7 @@ CARGO  ?= cargo
 OUT    ?= out
 export CUDA
 
-.PHONY: setup build release test demo bench train eval gazetteer sample clean-deps
+.PHONY: setup build release test demo notebook bench bench-series train eval gazetteer sample clean-deps
 
 setup: .deps/libtorch/lib/libtorch_cpu.so .deps/models/all-MiniLM-L6-v2/model.safetensors
 
@@ -26,21 +26,33 @@ release: setup
 
 test: setup
 	$(CARGO) test
+	$(MAKE) notebook
 
-# The main job on the bundled sample archive: score → series → compare + chart.
+# The main job on the bundled sample archive: score → series → compare + chart → top movers.
 demo: build
 	@mkdir -p $(OUT)
 	./target/debug/dyad score data/sample/huffpost_sample.jsonl -o $(OUT)/demo_scored.parquet
 	./target/debug/dyad series $(OUT)/demo_scored.parquet --every 1y --undirected -o $(OUT)/demo_series.csv
 	./target/debug/dyad compare $(OUT)/demo_scored.parquet USA-RUS USA-CHN USA-IRN --undirected --every 1y \
 	    --plot $(OUT)/demo_compare.png -o $(OUT)/demo_compare.csv
-	@echo "demo outputs in $(OUT)/: demo_scored.parquet demo_series.csv demo_compare.csv demo_compare.png"
+	./target/debug/dyad top $(OUT)/demo_scored.parquet --from 2012-01-01..2016-12-31 --to 2017-01-01..2022-12-31 \
+	    --min-statements 2 -o $(OUT)/demo_top.csv
+	@echo "demo outputs in $(OUT)/: demo_scored.parquet demo_series.csv demo_compare.csv demo_compare.png demo_top.csv"
+
+# Execute notebooks/*.ipynb on the demo's exports (Python packages into .deps/nb-venv the first time).
+notebook: demo
+	PYTHON=$(PYTHON) DYAD_OUT=$(OUT) bash scripts/run_notebooks.sh
 
 # Throughput: `dyad score` on the Guardian archive, `dyad classify` against Python
 # sentence-transformers (the latter installs torch into .deps/bench-venv the first time).
 bench: release
 	bash scripts/bench_score.sh
 	bash scripts/bench_classify.sh
+	bash scripts/bench_series.sh
+
+# Aggregation at scale: series and compare on 10 million synthetic scored rows, with peak memory.
+bench-series: setup
+	bash scripts/bench_series.sh
 
 # Retrain the stance model (about 17 minutes on 2 CPU cores) and evaluate it.
 train: build
@@ -52,6 +64,7 @@ eval: build
 # Rebuild the shipped data files from ../shared/data (not needed to build or test).
 gazetteer:
 	$(PYTHON) scripts/build_gazetteer.py
+	$(PYTHON) scripts/build_leaders.py
 sample:
 	$(PYTHON) scripts/make_sample.py
 
