@@ -126,6 +126,8 @@ fn main() -> anyhow::Result<()> {
                         source_end: 3,
                         target_start: 8,
                         target_end: 11,
+                        source_kind: "country".into(),
+                        target_kind: "country".into(),
                     });
                 }
             }

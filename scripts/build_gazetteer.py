@@ -57,7 +57,7 @@ def main():
     rows = {}
     def add(code, kind, form, text):
         text = text.strip()
-        if len(text) < 3 and text not in {"US", "UK"}:
+        if len(text) < 3 and text not in {"US", "UK", "UN", "EU"}:
             return
         rows.setdefault(text, (code, kind, form, text))  # first writer wins: curated, then names, then the rest
     curated = list(csv.DictReader(open(os.path.join(here, "..", "data", "curated_actors.tsv")), delimiter="\t"))
@@ -66,8 +66,9 @@ def main():
         canonical.setdefault(r["CCA3"].strip(), r["Name"].strip())
     for code, name, _, _ in parse_countryinfo(os.path.join(actors, "CountryInfo.120116.txt")):
         canonical.setdefault(code, name)
+    kinds = {r["code"]: r["kind"] for r in curated}
     for code, name in canonical.items():
-        rows[name] = (code, "country", "canonical", name)
+        rows[name] = (code, kinds.get(code, "country"), "canonical", name)
     for r in curated:
         if r["form"] != "canonical":
             add(r["code"], r["kind"], r["form"], r["text"])
@@ -89,7 +90,11 @@ def main():
         for c in caps:
             if c not in STOP:
                 add(code, "country", "capital", c)
-    rows = {k: v for k, v in rows.items() if re.fullmatch(r"[A-Z]{3}", v[0])}
+    # Countries keep ISO3 codes; international organisations (kind igo) their own codes. CountryInfo
+    # lists the UN and the EU as if they were states: the curated igo rows take their codes over.
+    igo_codes = {r["code"] for r in curated if r["kind"] == "igo"}
+    rows = {k: (v[0], "igo" if v[0] in igo_codes else v[1], v[2], v[3]) for k, v in rows.items()}
+    rows = {k: v for k, v in rows.items() if re.fullmatch(r"[A-Z]{3}", v[0]) or v[1] == "igo"}
     with open(a.out, "w", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n")
         w.writerow(["code", "kind", "form", "text"])

@@ -29,6 +29,9 @@ pub enum Via {
     Gazetteer { form: String },
     /// A person in office on the article date.
     Office { person: String, role: String, start: String, end: String, source: String },
+    /// A person introduced earlier in the same article with a country ("Hikmat Hajiyev, the
+    /// Assistant to the Azerbaijani President"), named again later ("Hajiyev").
+    Memory { person: String, introduced: String },
 }
 
 /// An actor mention in a sentence; `start..end` are char offsets within the sentence.
@@ -38,6 +41,9 @@ pub struct Mention {
     pub end: usize,
     pub text: String,
     pub code: String,
+    /// `country`, or `igo` for an international organisation (UN, EU, NATO, IAEA…), which is an
+    /// actor with its own code but not a country.
+    pub kind: String,
     pub via: Via,
 }
 
@@ -68,7 +74,7 @@ impl Office {
 }
 
 enum Pattern {
-    Place { code: String, form: String },
+    Place { code: String, kind: String, form: String },
     Person(Vec<usize>),
     Blocker,
 }
@@ -80,6 +86,7 @@ pub struct Gazetteer {
     offices: Vec<Office>,
     canonical: HashMap<String, String>,
     by_name: HashMap<String, String>,
+    igos: std::collections::HashSet<String>,
 }
 
 impl Gazetteer {
@@ -94,18 +101,22 @@ impl Gazetteer {
         let mut patterns = Vec::new();
         let mut canonical = HashMap::new();
         let mut by_name = HashMap::new();
+        let mut igos = std::collections::HashSet::new();
         for line in gazetteer.lines().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() < 4 {
                 continue;
             }
-            let (code, form, text) = (f[0], f[2], f[3]);
+            let (code, kind, form, text) = (f[0], f[1], f[2], f[3]);
             if form == "canonical" {
                 canonical.insert(code.to_string(), text.to_string());
             }
             by_name.insert(text.to_lowercase(), code.to_string());
             texts.push(text.to_string());
-            patterns.push(Pattern::Place { code: code.into(), form: form.into() });
+            if kind == "igo" {
+                igos.insert(code.to_string());
+            }
+            patterns.push(Pattern::Place { code: code.into(), kind: kind.into(), form: form.into() });
         }
         let mut offices = Vec::new();
         let mut person_patterns: HashMap<String, Vec<usize>> = HashMap::new();
@@ -139,7 +150,16 @@ impl Gazetteer {
             patterns.push(Pattern::Blocker);
         }
         let matcher = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&texts).expect("gazetteer patterns");
-        Gazetteer { patterns, matcher, offices, canonical, by_name }
+        Gazetteer { patterns, matcher, offices, canonical, by_name, igos }
+    }
+
+    /// `igo` for an international organisation's code, else `country`.
+    pub fn kind_of(&self, code: &str) -> &'static str {
+        if self.igos.contains(code) {
+            "igo"
+        } else {
+            "country"
+        }
     }
 
     /// The display name of a code ("IRN" → "Iran").
@@ -180,6 +200,9 @@ impl Gazetteer {
             v
         };
         let (mut found, mut rejected) = (Vec::new(), Vec::new());
+        // End (byte) of the last mention rejected as a place: "in Hungary and Austria" carries
+        // the preposition over the coordination.
+        let mut last_place: Option<usize> = None;
         for m in self.matcher.find_iter(text) {
             let (bs, mut be) = (m.start(), m.end());
             let before = text[..bs].chars().next_back();
@@ -201,13 +224,23 @@ impl Gazetteer {
                     text: matched.into(),
                     reason: "names something else (blocker list)".into(),
                 }),
-                Pattern::Place { code, form } => found.push(Mention {
-                    start,
-                    end,
-                    text: matched.into(),
-                    code: code.clone(),
-                    via: Via::Gazetteer { form: form.clone() },
-                }),
+                Pattern::Place { code, kind, form } => {
+                    if form != "demonym" {
+                        if let Some(why) = place_not_actor(text, bs, be, form, last_place) {
+                            last_place = Some(be);
+                            rejected.push(Rejected { start, end, text: matched.into(), reason: why });
+                            continue;
+                        }
+                    }
+                    found.push(Mention {
+                        start,
+                        end,
+                        text: matched.into(),
+                        code: code.clone(),
+                        kind: kind.clone(),
+                        via: Via::Gazetteer { form: form.clone() },
+                    })
+                }
                 Pattern::Person(idx) => {
                     match idx.iter().map(|&i| &self.offices[i]).find(|o| o.holds(date)) {
                         Some(o) => found.push(Mention {
@@ -215,6 +248,7 @@ impl Gazetteer {
                             end,
                             text: matched.into(),
                             code: o.code.clone(),
+                            kind: self.kind_of(&o.code).into(),
                             via: Via::Office {
                                 person: o.person.clone(),
                                 role: o.role.clone(),
@@ -250,6 +284,276 @@ impl Gazetteer {
         }
         (found, rejected)
     }
+}
+
+/// Words before a mention that make it a place rather than an actor ("in Tehran",
+/// "refugees in Hungary", "visited Baku", "a trip to Moscow").
+const LOCATIVE: &[&str] = &["in", "inside", "outside", "near", "throughout", "across", "around", "within", "via"];
+const VISIT: &[&str] = &["visited", "visiting", "visit", "visits", "toured", "touring", "trip", "travel", "travelled", "traveled", "flew", "arrived"];
+/// For capitals and seats only ("at the White House", "at Baku"): with a country, "at" often
+/// marks a target ("fired at Israel").
+const LOCATIVE_CITY: &[&str] = &["at"];
+/// "officials in Tehran said": the people of the place act, so it stays an actor.
+const AGENTS: &[&str] = &[
+    "officials", "official", "leaders", "leadership", "authorities", "government", "regime", "diplomats", "envoy", "envoys",
+    "ambassador", "embassy", "rulers", "administration", "spokesman", "spokeswoman", "lawmakers", "ministry",
+];
+
+fn words_before(text: &str, at: usize, n: usize) -> Vec<String> {
+    text[..at]
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(n)
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+/// Why the mention at `bs..be` (bytes) is a place and not an actor, or `None` when it acts.
+fn place_not_actor(text: &str, bs: usize, be: usize, form: &str, last_place: Option<usize>) -> Option<String> {
+    let after = &text[be..];
+    if after.starts_with("'s") || after.starts_with("’s") || after.starts_with('-') || text[..bs].ends_with('-') {
+        return None; // "in Iran's programme" (an owner), "Tehran-Baku ties"
+    }
+    // Coordinated with a place just before: "in Hungary and Austria".
+    if let Some(prev) = last_place {
+        let between = text[prev..bs].trim();
+        if prev <= bs && matches!(between, "and" | "or" | "," | ", and" | ", or" | "&") {
+            return Some("place (coordinated with the place before it)".into());
+        }
+    }
+    let before = words_before(text, bs, 4);
+    let mut k = 0;
+    if before.get(k).is_some_and(|w| w == "the") {
+        k += 1;
+    }
+    let prep = before.get(k)?;
+    let city = matches!(form, "capital" | "seat");
+    let locative = LOCATIVE.contains(&prep.as_str()) || (city && LOCATIVE_CITY.contains(&prep.as_str()));
+    let visit = VISIT.contains(&prep.as_str())
+        || (prep == "to" && before.get(k + 1).is_some_and(|w| VISIT.contains(&w.as_str())));
+    if !(locative || visit) {
+        return None;
+    }
+    if before.get(k + 1).is_some_and(|w| AGENTS.contains(&w.as_str())) {
+        return None;
+    }
+    let phrase = if prep == "to" { format!("{} to", before[k + 1]) } else { prep.clone() };
+    Some(format!("place, not actor (\"{phrase} {}\")", &text[bs..be]))
+}
+
+/// Title words that introduce or describe a person's office ("Iranian President Masoud
+/// Pezeshkian", "Hikmat Hajiyev, the Assistant to the Azerbaijani President").
+const TITLES: &[&str] = &[
+    "President", "Prime", "Minister", "Foreign", "Defence", "Defense", "Interior", "Deputy", "Vice", "Secretary", "State",
+    "Ambassador", "Envoy", "Spokesman", "Spokeswoman", "Spokesperson", "Assistant", "Adviser", "Advisor", "Chancellor",
+    "King", "Queen", "Emir", "Crown", "Prince", "Premier", "Speaker", "General", "Lieutenant", "Commander", "Chief",
+    "Director", "Chairman", "Representative", "Senator", "Governor", "Supreme", "Leader", "Ayatollah", "Sheikh", "Colonel",
+    "Admiral", "Head", "Counselor", "Councillor", "Attaché", "Consul", "Presidential", "Special", "First", "Lady",
+    "Army", "Navy", "Staff", "Affairs", "Security", "National", "Council", "Economy", "Finance", "Trade", "Energy",
+    "president", "minister", "secretary", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson", "assistant",
+    "adviser", "advisor", "chancellor", "king", "premier", "speaker", "commander", "chief", "director", "chairman",
+    "representative", "leader", "counterpart", "official", "diplomat", "head",
+];
+const CONNECTORS: &[&str] = &["of", "for", "and", "the", "to", "on"];
+const NAME_PARTICLES: &[&str] = &["bin", "bint", "ibn", "al", "el", "de", "da", "van", "von", "Al", "El"];
+
+/// A capitalised word that can be part of a person's name.
+fn is_name_word(w: &str) -> bool {
+    let mut cs = w.chars();
+    cs.next().is_some_and(|c| c.is_uppercase())
+        && w.chars().count() >= 2
+        && !TITLES.contains(&w)
+        && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’')
+}
+
+/// Words with their byte spans.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let inside = c.is_alphanumeric() || c == '-' || ((c == '\'' || c == '’') && start.is_some());
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+/// A person the article introduced with a country.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Introduced {
+    pub name: String,
+    pub surname: String,
+    pub code: String,
+    /// The words that introduced them, for `dyad actors`.
+    pub introduced: String,
+}
+
+/// Actor resolution over one article: the gazetteer and leaders table, plus the people the
+/// article itself introduces, remembered for its later sentences.
+pub struct ArticleActors<'g> {
+    gazetteer: &'g Gazetteer,
+    date: NaiveDate,
+    pub people: Vec<Introduced>,
+}
+
+impl<'g> ArticleActors<'g> {
+    pub fn new(gazetteer: &'g Gazetteer, date: NaiveDate) -> Self {
+        ArticleActors { gazetteer, date, people: Vec::new() }
+    }
+
+    pub fn find(&mut self, sentence: &str) -> Vec<Mention> {
+        self.find_explained(sentence).0
+    }
+
+    /// Mentions in the next sentence of the article (in order), with rejections.
+    pub fn find_explained(&mut self, sentence: &str) -> (Vec<Mention>, Vec<Rejected>) {
+        let (mut found, rejected) = self.gazetteer.find_explained(sentence, self.date);
+        self.learn(sentence, &found);
+        let chars = |b: usize| sentence[..b].chars().count();
+        let words = word_spans(sentence);
+        let mut extra = Vec::new();
+        for p in &self.people {
+            // The full name, else the surname alone, as whole words not already resolved.
+            let full: Vec<&str> = p.name.split_whitespace().collect();
+            let mut k = 0;
+            while k < words.len() {
+                let n = if k + full.len() <= words.len() && full.iter().zip(&words[k..]).all(|(f, (a, b))| *f == &sentence[*a..*b]) {
+                    full.len()
+                } else if sentence[words[k].0..words[k].1] == p.surname
+                    || sentence[words[k].0..words[k].1].strip_suffix("’s").or(sentence[words[k].0..words[k].1].strip_suffix("'s")) == Some(p.surname.as_str())
+                {
+                    1
+                } else {
+                    0
+                };
+                if n == 0 {
+                    k += 1;
+                    continue;
+                }
+                let (bs, mut be) = (words[k].0, words[k + n - 1].1);
+                if sentence[bs..be].ends_with("’s") || sentence[bs..be].ends_with("'s") {
+                    be -= if sentence[bs..be].ends_with("’s") { "’s".len() } else { 2 };
+                }
+                let (start, end) = (chars(bs), chars(be));
+                let overlaps = found.iter().chain(&extra).any(|m: &Mention| m.start < end && start < m.end);
+                if !overlaps {
+                    extra.push(Mention {
+                        start,
+                        end,
+                        text: sentence[bs..be].to_string(),
+                        code: p.code.clone(),
+                        kind: self.gazetteer.kind_of(&p.code).into(),
+                        via: Via::Memory { person: p.name.clone(), introduced: p.introduced.clone() },
+                    });
+                }
+                k += n;
+            }
+        }
+        found.extend(extra);
+        found.sort_by_key(|m| m.start);
+        (found, rejected)
+    }
+
+    /// Remembers people introduced with a country in `sentence`.
+    fn learn(&mut self, sentence: &str, mentions: &[Mention]) {
+        let words = word_spans(sentence);
+        let char_to_byte: Vec<usize> = sentence.char_indices().map(|(b, _)| b).chain(std::iter::once(sentence.len())).collect();
+        let word_at = |b: usize| words.iter().position(|(s, e)| *s <= b && b < *e);
+        let mut learned = Vec::new();
+        for m in mentions.iter().filter(|m| m.kind == "country") {
+            let (ms, me) = (char_to_byte[m.start], char_to_byte[m.end.min(char_to_byte.len() - 1)]);
+            // 1. "[Country] [titles] Name Surname": "Iranian President Masoud Pezeshkian",
+            //    "Iran's Foreign Minister Abbas Araghchi".
+            if let Some(mut k) = word_at(ms) {
+                while k < words.len() && words[k].1 <= me + "’s".len() && words[k].0 < me {
+                    k += 1;
+                }
+                let mut titles = 0;
+                while k < words.len() && (TITLES.contains(&&sentence[words[k].0..words[k].1]) || (titles > 0 && CONNECTORS.contains(&&sentence[words[k].0..words[k].1]))) {
+                    titles += TITLES.contains(&&sentence[words[k].0..words[k].1]) as usize;
+                    k += 1;
+                }
+                if titles > 0 {
+                    if let Some(name) = name_at(sentence, &words, k, mentions, &char_to_byte) {
+                        let intro = sentence[ms..words[k + name.1 - 1].1].to_string();
+                        learned.push((name.0, m.code.clone(), intro));
+                    }
+                }
+            }
+        }
+        // 2. "Name Surname, the [titles …] [Country] …,": "Hikmat Hajiyev, the Assistant to the
+        //    Azerbaijani President", "Ali Akbar Ahmadian, Secretary of Iran’s Supreme National
+        //    Security Council".
+        let mut k = 0;
+        while k < words.len() {
+            let Some((name, n)) = name_at(sentence, &words, k, mentions, &char_to_byte) else {
+                k += 1;
+                continue;
+            };
+            let after = words[k + n - 1].1;
+            if sentence[after..].trim_start().starts_with(',') {
+                let clause_start = after + sentence[after..].find(',').unwrap() + 1;
+                let clause_end = sentence[clause_start..].find([',', '.', ';', '(']).map_or(sentence.len(), |i| clause_start + i);
+                let clause = &sentence[clause_start..clause_end];
+                let has_title = word_spans(clause).iter().take(12).any(|(a, b)| TITLES.contains(&&clause[*a..*b]));
+                let country = mentions.iter().find(|m| {
+                    let b = char_to_byte[m.start];
+                    m.kind == "country" && clause_start <= b && b < clause_end
+                });
+                if let (true, Some(c)) = (has_title, country) {
+                    learned.push((name, c.code.clone(), sentence[words[k].0..clause_end].trim().to_string()));
+                }
+            }
+            k += n;
+        }
+        for (name, code, intro) in learned {
+            let surname = name.split_whitespace().last().unwrap_or("").to_string();
+            // A surname that is itself a gazetteer form or a title would shadow real mentions.
+            if surname.chars().count() < 3 || self.gazetteer.resolve(&surname).is_some() {
+                continue;
+            }
+            if !self.people.iter().any(|p| p.name == name) {
+                self.people.push(Introduced { name, surname, code, introduced: intro });
+            }
+        }
+    }
+}
+
+/// A person's name of two to four capitalised words starting at word `k` (particles allowed
+/// inside), not overlapping a gazetteer mention: (name, number of words).
+fn name_at(sentence: &str, words: &[(usize, usize)], k: usize, mentions: &[Mention], char_to_byte: &[usize]) -> Option<(String, usize)> {
+    let in_mention = |(a, b): (usize, usize)| mentions.iter().any(|m| char_to_byte[m.start] < b && a < char_to_byte[m.end.min(char_to_byte.len() - 1)]);
+    let mut n = 0;
+    while k + n < words.len() && n < 4 {
+        let w = &sentence[words[k + n].0..words[k + n].1];
+        let particle = n > 0 && NAME_PARTICLES.contains(&w);
+        if !(is_name_word(w) || particle) || in_mention(words[k + n]) {
+            break;
+        }
+        // Names run over spaces only: "Hajiyev, the" stops at the comma.
+        if n > 0 && sentence[words[k + n - 1].1..words[k + n].0].trim() != "" {
+            break;
+        }
+        n += 1;
+    }
+    while n > 0 && NAME_PARTICLES.contains(&&sentence[words[k + n - 1].0..words[k + n - 1].1]) {
+        n -= 1;
+    }
+    if n < 2 {
+        return None;
+    }
+    let name = sentence[words[k].0..words[k + n - 1].1].trim_end_matches("’s").trim_end_matches("'s").to_string();
+    Some((name, n))
 }
 
 /// Finds the char span of a user-given actor in `text`: the string itself as it appears

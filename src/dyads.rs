@@ -2,7 +2,8 @@
 //!
 //! Every ordered pair of distinct countries is a candidate (A→B and B→A); the stance
 //! model, which reads the marked source and target, decides which direction carries a
-//! stance and which is neutral. The first mention of each country stands for it.
+//! stance and which is neutral. The first mention of each country stands for it, preferring a
+//! name, demonym, capital or office-holder over a person remembered from earlier in the article.
 use crate::actors::Mention;
 
 /// A directed (source → target) pair within one sentence.
@@ -18,11 +19,16 @@ pub const MAX_COUNTRIES_PER_SENTENCE: usize = 6;
 
 pub fn candidate_pairs(mentions: &[Mention]) -> Vec<CandidatePair> {
     let mut firsts: Vec<&Mention> = Vec::new();
+    let remembered = |m: &Mention| matches!(m.via, crate::actors::Via::Memory { .. });
     for m in mentions {
-        if !firsts.iter().any(|f| f.code == m.code) {
-            firsts.push(m);
+        match firsts.iter().position(|f| f.code == m.code) {
+            None => firsts.push(m),
+            Some(i) if remembered(firsts[i]) && !remembered(m) => firsts[i] = m,
+            Some(_) => {}
         }
     }
+    // Keep sentence order after replacements.
+    firsts.sort_by_key(|m| m.start);
     firsts.truncate(MAX_COUNTRIES_PER_SENTENCE);
     let mut out = Vec::new();
     for s in &firsts {

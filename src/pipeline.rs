@@ -1,6 +1,6 @@
 //! `dyad score` end to end: ingest → segment → actors → dyads → stance → store, with a
 //! progress bar, a checkpoint that makes long runs resumable, and a summary of what was skipped.
-use crate::actors::Gazetteer;
+use crate::actors::{ArticleActors, Gazetteer};
 use crate::dyads::candidate_pairs;
 use crate::ingest::{expand_inputs, read_file, Article, IngestError, IngestOptions};
 use crate::segment::split_sentences;
@@ -24,8 +24,9 @@ pub struct Statement {
 /// Segments an article, finds its actors and builds the directed statements to score.
 pub fn statements_of(article: &Article, gazetteer: &Gazetteer) -> Vec<Statement> {
     let mut out = Vec::new();
+    let mut actors = ArticleActors::new(gazetteer, article.date);
     for sentence in split_sentences(&article.text) {
-        let mentions = gazetteer.find(&sentence.text, article.date);
+        let mentions = actors.find(&sentence.text);
         for pair in candidate_pairs(&mentions) {
             let (s, t) = (&pair.source, &pair.target);
             out.push(Statement {
@@ -51,6 +52,8 @@ pub fn statements_of(article: &Article, gazetteer: &Gazetteer) -> Vec<Statement>
                     source_end: (sentence.start + s.end) as i64,
                     target_start: (sentence.start + t.start) as i64,
                     target_end: (sentence.start + t.end) as i64,
+                    source_kind: s.kind.clone(),
+                    target_kind: t.kind.clone(),
                 },
             });
         }

@@ -35,6 +35,15 @@ pub struct ScoredRow {
     pub source_end: i64,
     pub target_start: i64,
     pub target_end: i64,
+    /// `country` or `igo` (an international organisation: UN, EU, NATO…, not a country).
+    #[serde(default = "country")]
+    pub source_kind: String,
+    #[serde(default = "country")]
+    pub target_kind: String,
+}
+
+fn country() -> String {
+    "country".into()
 }
 
 /// Output formats by extension.
@@ -86,6 +95,8 @@ pub fn to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
         Column::new("source_end".into(), i(|r| r.source_end)),
         Column::new("target_start".into(), i(|r| r.target_start)),
         Column::new("target_end".into(), i(|r| r.target_end)),
+        Column::new("source_kind".into(), s(|r| &r.source_kind)),
+        Column::new("target_kind".into(), s(|r| &r.target_kind)),
     ])?;
     Ok(df)
 }
@@ -191,6 +202,9 @@ pub fn frame_to_rows(df: &DataFrame) -> Result<Vec<ScoredRow>> {
     let (sid, start, end, ss, se, ts, te) =
         (i("sentence_id")?, i("start")?, i("end")?, i("source_start")?, i("source_end")?, i("target_start")?, i("target_end")?);
     let (stance, pc, pn, ph) = (x("stance")?, x("p_cooperative")?, x("p_neutral")?, x("p_hostile")?);
+    // Files written before the kind columns existed hold countries only.
+    let kind = |n: &str| s(n).unwrap_or_else(|_| vec![country(); df.height()]);
+    let (sk, tk) = (kind("source_kind"), kind("target_kind"));
     Ok((0..df.height())
         .map(|k| ScoredRow {
             article_id: aid[k].clone(),
@@ -213,6 +227,8 @@ pub fn frame_to_rows(df: &DataFrame) -> Result<Vec<ScoredRow>> {
             source_end: se[k],
             target_start: ts[k],
             target_end: te[k],
+            source_kind: sk[k].clone(),
+            target_kind: tk[k].clone(),
         })
         .collect())
 }
@@ -244,6 +260,8 @@ pub(crate) mod tests {
             source_end: 3,
             target_start: 8,
             target_end: 11,
+            source_kind: country(),
+            target_kind: country(),
         }
     }
 
