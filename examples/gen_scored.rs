@@ -128,6 +128,7 @@ fn main() -> anyhow::Result<()> {
                         target_end: 11,
                         source_kind: "country".into(),
                         target_kind: "country".into(),
+                        primary: s == a,
                     });
                 }
             }

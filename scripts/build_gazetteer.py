@@ -17,6 +17,8 @@ STOP = {  # surface forms that are far more often something else in news text
     "Jersey", "Guernsey", "Man", "Chad", "Jordan", "Turkey", "Georgia", "Niger", "Guinea",
     "Columbia", "Indian", "Dominican", "American", "Congo", "Democratic", "Republic",
 }
+# CountryInfo typos in ISO3 codes.
+CODE_FIXES = {"JON": "JPN"}
 # Re-allowed after STOP by the curated file where the sense is mostly the country.
 
 def title(s):
@@ -39,6 +41,7 @@ def parse_countryinfo(path):
             m = re.search(rf"<{tag}>(.*?)</{tag}>", block, re.S)
             return m.group(1) if m else ""
         code = field("ISO3166-alpha3").strip()
+        code = CODE_FIXES.get(code, code)
         if not re.fullmatch(r"[A-Z]{3}", code):
             continue
         name = title(field("CountryName"))

@@ -162,6 +162,7 @@ mod tests {
             per_article: false,
             dedup: false,
             exclude_neutral: false,
+            primary_only: false,
             smooth: None,
             spikes: Some(2.0),
         };

@@ -1,23 +1,31 @@
 //! Stage 4: turn the mentions of a sentence into directed candidate pairs.
 //!
-//! Every ordered pair of distinct countries is a candidate (A→B and B→A); the stance
+//! Every ordered pair of distinct actors is a candidate (A→B and B→A); the stance
 //! model, which reads the marked source and target, decides which direction carries a
-//! stance and which is neutral. The first mention of each country stands for it, preferring a
+//! stance and which is neutral. Each pair is also marked `primary` when a rule over the
+//! sentence's word order makes it the sentence's own source → target ([`anchored`]:
+//! the first actor acts on the next one; coordinated or meeting actors both ways; topics
+//! such as "talks about Syria" are neither). Measured against annotated source/target
+//! spans in `docs/actors.md`. The first mention of each country stands for it, preferring a
 //! name, demonym, capital or office-holder over a person remembered from earlier in the article.
 use crate::actors::Mention;
+use crate::segment::char_slice;
 
 /// A directed (source → target) pair within one sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CandidatePair {
     pub source: Mention,
     pub target: Mention,
+    /// The sentence's own source → target by the [`anchored`] rule.
+    pub primary: bool,
 }
 
 /// At most this many distinct countries per sentence are paired (lists of a dozen
 /// countries would give 132 pairs of noise); the first ones named are kept.
 pub const MAX_COUNTRIES_PER_SENTENCE: usize = 6;
 
-pub fn candidate_pairs(mentions: &[Mention]) -> Vec<CandidatePair> {
+/// Candidate pairs of a sentence's mentions (`text` is the sentence, for the primary rule).
+pub fn candidate_pairs(text: &str, mentions: &[Mention]) -> Vec<CandidatePair> {
     let mut firsts: Vec<&Mention> = Vec::new();
     let remembered = |m: &Mention| matches!(m.via, crate::actors::Via::Memory { .. });
     for m in mentions {
@@ -34,12 +42,87 @@ pub fn candidate_pairs(mentions: &[Mention]) -> Vec<CandidatePair> {
     for s in &firsts {
         for t in &firsts {
             if s.code != t.code {
-                out.push(CandidatePair { source: (*s).clone(), target: (*t).clone() });
+                out.push(CandidatePair { source: (*s).clone(), target: (*t).clone(), primary: false });
             }
         }
     }
+    let primary: Vec<bool> = (0..out.len()).map(|i| anchored(text, &out, i)).collect();
+    for (p, is) in out.iter_mut().zip(primary) {
+        p.primary = is;
+    }
     out
 }
+
+/// Verbs of meeting: the annotation (as CAMEO) codes "X met Y", "X held talks with Y",
+/// "X hosted Y" as reciprocal, both directions.
+const MEETING: &[&str] = &["met", "meet", "meets", "meeting", "meetings", "talks", "hosted", "hosts", "host", "received", "receives", "receive"];
+
+/// Both directions: the two actors are coordinated ("Iran and Azerbaijan", "the top U.S.
+/// diplomat and Iranian Foreign Minister…") or meet ("Putin will meet Erdogan").
+pub fn reciprocal(text: &str, a: &Mention, b: &Mention) -> bool {
+    let between = char_slice(text, a.end.min(b.end), a.start.max(b.start));
+    let between = between.trim().trim_start_matches(['\'', '’']).trim_start_matches('s').trim();
+    let mut words: Vec<&str> = between.split_whitespace().collect();
+    if words.len() > 1 && words.last().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        words.pop(); // "Canada and the United Kingdom"
+    }
+    let coordinated = matches!(between, "," | "-" | "–" | "/")
+        || (words.len() <= 3 && matches!(words.last(), Some(&"and") | Some(&"or")) && !words.iter().any(|w| w.ends_with("ed")));
+    coordinated || words.iter().any(|w| MEETING.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
+/// Words after which an actor is a topic, not a party: "relations between his country and the
+/// U.S.", "talks about Syria".
+const TOPIC: &[&str] = &["between", "about", "regarding", "concerning"];
+
+fn topical(text: &str, m: &Mention) -> bool {
+    let before = char_slice(text, 0, m.start);
+    let w: Vec<&str> = before.split_whitespace().rev().take(2).collect();
+    let prev = w.first().map(|x| x.to_lowercase()).unwrap_or_default();
+    let prev = if prev == "the" { w.get(1).map(|x| x.to_lowercase()).unwrap_or_default() } else { prev };
+    TOPIC.contains(&prev.as_str())
+}
+
+/// The `Anchored` rule for candidate pair `pi`: the first actor named (the lead) is the
+/// source, with the actors coordinated with it or meeting it; the target is the first other
+/// actor after it, with those coordinated with that one; topics ("between X and Y", "about
+/// X") are neither.
+pub fn anchored(text: &str, pairs: &[CandidatePair], pi: usize) -> bool {
+    let p = &pairs[pi];
+    let mut actors: Vec<&Mention> = pairs.iter().map(|q| &q.source).collect();
+    actors.sort_by_key(|m| m.start);
+    actors.dedup_by_key(|m| m.code.clone());
+    let recip = |a: &Mention, b: &Mention| reciprocal(text, a, b);
+    // A topic actor, and whatever it is coordinated with, is neither source nor target.
+    let mut topic: Vec<&Mention> = actors.iter().copied().filter(|m| topical(text, m)).collect();
+    for m in &actors {
+        if topic.iter().any(|t| t.start < m.start && recip(t, m)) && !topic.iter().any(|t| t.code == m.code) {
+            topic.push(m);
+        }
+    }
+    if topic.len() == actors.len() {
+        topic.clear(); // "Cooperation between the Philippines and the United States": they are the parties
+    }
+    let is_topic = |m: &Mention| topic.iter().any(|t| t.code == m.code);
+    let Some(lead) = actors.iter().copied().find(|m| !is_topic(m)) else { return false };
+    let sources: Vec<&Mention> = actors.iter().copied().filter(|m| !is_topic(m) && (m.code == lead.code || recip(lead, m))).collect();
+    let Some(first_target) = actors.iter().copied().find(|m| !is_topic(m) && !sources.iter().any(|s| s.code == m.code)) else {
+        // Only the lead's group: its members act on each other ("Iran and Azerbaijan agreed").
+        return sources.len() > 1 && sources.iter().any(|s| s.code == p.source.code) && sources.iter().any(|s| s.code == p.target.code);
+    };
+    let targets: Vec<&Mention> = actors
+        .iter()
+        .copied()
+        .filter(|m| !is_topic(m) && !sources.iter().any(|s| s.code == m.code) && (m.code == first_target.code || recip(first_target, m)))
+        .collect();
+    let meets = |a: &Mention, b: &Mention| recip(a, b);
+    let is_source = sources.iter().any(|s| s.code == p.source.code);
+    let is_target = targets.iter().any(|t| t.code == p.target.code);
+    // Meeting and coordination run both ways.
+    is_source && is_target || (targets.iter().any(|t| t.code == p.source.code) && sources.iter().any(|s| s.code == p.target.code && meets(s, &p.source)))
+}
+
+
 
 #[cfg(test)]
 mod tests {
@@ -50,7 +133,7 @@ mod tests {
     fn distinct_countries_give_both_directions() {
         let d = chrono::NaiveDate::from_ymd_opt(2025, 2, 4).unwrap();
         let t = "Tehran perceives Israel’s military and political ties with Azerbaijan as a potential threat to Iran.";
-        let pairs = candidate_pairs(&Gazetteer::builtin().find(t, d));
+        let pairs = candidate_pairs(t, &Gazetteer::builtin().find(t, d));
         let got: Vec<(String, String)> = pairs.iter().map(|p| (p.source.code.clone(), p.target.code.clone())).collect();
         assert_eq!(got.len(), 6);
         assert!(got.contains(&("IRN".into(), "ISR".into())));
@@ -58,6 +141,34 @@ mod tests {
         assert!(got.contains(&("AZE".into(), "IRN".into())));
         // IRN's first mention ("Tehran") stands for it.
         assert_eq!(pairs[0].source.text, "Tehran");
-        assert!(candidate_pairs(&Gazetteer::builtin().find("Iran and Iran again.", d)).is_empty());
+        assert!(candidate_pairs("Iran and Iran again.", &Gazetteer::builtin().find("Iran and Iran again.", d)).is_empty());
+        // Primary: Tehran (the lead) → Israel (the first actor after it).
+        let primary: Vec<(String, String)> =
+            pairs.iter().filter(|p| p.primary).map(|p| (p.source.code.clone(), p.target.code.clone())).collect();
+        assert_eq!(primary, [("IRN".to_string(), "ISR".to_string())]);
+    }
+
+    fn primary_of(t: &str) -> Vec<String> {
+        let d = chrono::NaiveDate::from_ymd_opt(2018, 1, 1).unwrap();
+        let mut v: Vec<String> = candidate_pairs(t, &Gazetteer::builtin().find(t, d))
+            .into_iter()
+            .filter(|p| p.primary)
+            .map(|p| format!("{}→{}", p.source.code, p.target.code))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn primary_pairs_follow_the_sentence() {
+        assert_eq!(primary_of("Russia vetoed a Japanese-drafted resolution on Syria."), ["RUS→JPN"]);
+        // Meeting and coordination run both ways.
+        assert_eq!(primary_of("Putin will meet Erdogan for talks about Syria and Iraq."), ["RUS→TUR", "TUR→RUS"]);
+        assert_eq!(primary_of("Canada and the United Kingdom have agreed to a trade deal."), ["CAN→GBR", "GBR→CAN"]);
+        // Later actors are objects of the lead's action, not sources.
+        assert_eq!(primary_of("Iran urged France to pressure the United States."), ["IRN→FRA"]);
+        // Topics are neither, unless they are all there is.
+        assert_eq!(primary_of("Mexico's envoy spoke of strained relations between Cuba and the United States."), Vec::<String>::new());
+        assert_eq!(primary_of("Cooperation between the Philippines and the United States was strengthened."), ["PHL→USA", "USA→PHL"]);
     }
 }

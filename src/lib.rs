@@ -12,6 +12,7 @@ pub mod dedup;
 pub mod dyads;
 pub mod encoder;
 pub mod ingest;
+pub mod pair_eval;
 pub mod pairs;
 pub mod paths;
 pub mod pipeline;

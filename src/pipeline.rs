@@ -27,7 +27,7 @@ pub fn statements_of(article: &Article, gazetteer: &Gazetteer) -> Vec<Statement>
     let mut actors = ArticleActors::new(gazetteer, article.date);
     for sentence in split_sentences(&article.text) {
         let mentions = actors.find(&sentence.text);
-        for pair in candidate_pairs(&mentions) {
+        for pair in candidate_pairs(&sentence.text, &mentions) {
             let (s, t) = (&pair.source, &pair.target);
             out.push(Statement {
                 input: StanceInput { text: sentence.text.clone(), source: (s.start, s.end), target: (t.start, t.end) },
@@ -54,6 +54,7 @@ pub fn statements_of(article: &Article, gazetteer: &Gazetteer) -> Vec<Statement>
                     target_end: (sentence.start + t.end) as i64,
                     source_kind: s.kind.clone(),
                     target_kind: t.kind.clone(),
+                    primary: pair.primary,
                 },
             });
         }

@@ -32,6 +32,8 @@ pub struct SeriesOptions {
     /// Leave out statements labelled neutral: the series then describes only statements that
     /// carry a stance (like event data, which codes only events), at the cost of volume.
     pub exclude_neutral: bool,
+    /// Only rows marked `primary` (the sentence's own source → target by the dyads rule).
+    pub primary_only: bool,
     /// Add `tension_smooth`: statement-weighted over this many trailing periods.
     pub smooth: Option<usize>,
     /// Add `tension_z` and `spike`, flagging z ≥ this against the previous `SPIKE_BASELINE` periods with data.
@@ -172,6 +174,13 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
     if opts.exclude_neutral {
         for (keep, label) in one_per_sentence.iter_mut().zip(strs(scored, "label")?) {
             *keep &= label != "neutral";
+        }
+    }
+    if opts.primary_only {
+        if let Ok(c) = scored.column("primary") {
+            for (keep, p) in one_per_sentence.iter_mut().zip(c.bool()?.iter()) {
+                *keep &= p.unwrap_or(true);
+            }
         }
     }
     let mut removed = 0;
@@ -389,6 +398,7 @@ mod tests {
             per_article: false,
             dedup: false,
             exclude_neutral: false,
+            primary_only: false,
             smooth: None,
             spikes: None,
             pairs: pairs.iter().map(|(s, t)| PairSpec { source: s.to_string(), target: t.to_string() }).collect(),

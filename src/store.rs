@@ -40,6 +40,15 @@ pub struct ScoredRow {
     pub source_kind: String,
     #[serde(default = "country")]
     pub target_kind: String,
+    /// The sentence's own source → target by the word-order rule of `dyads` (first actor acts
+    /// on the next; coordinated or meeting actors both ways); `false` for the other candidate
+    /// directions, which the model scores too (usually neutral).
+    #[serde(default = "yes")]
+    pub primary: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn country() -> String {
@@ -97,6 +106,7 @@ pub fn to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
         Column::new("target_end".into(), i(|r| r.target_end)),
         Column::new("source_kind".into(), s(|r| &r.source_kind)),
         Column::new("target_kind".into(), s(|r| &r.target_kind)),
+        Column::new("primary".into(), rows.iter().map(|r| r.primary).collect::<Vec<bool>>()),
     ])?;
     Ok(df)
 }
@@ -149,7 +159,7 @@ pub fn read_scored(path: &Path) -> Result<DataFrame> {
 
 /// The columns series, compare and top read: Parquet files are read for these alone, which
 /// keeps archive-scale aggregation within memory (offsets and probabilities stay on disk).
-pub const SERIES_COLUMNS: &[&str] = &["article_id", "sentence_id", "date", "sentence", "source", "target", "stance", "label"];
+pub const SERIES_COLUMNS: &[&str] = &["article_id", "sentence_id", "date", "sentence", "source", "target", "stance", "label", "primary"];
 
 /// Like [`read_scored`], reading only `columns` from a Parquet file (other formats are read whole).
 pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {
@@ -157,7 +167,11 @@ pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<Data
     let df = match out_format(path).with_context(ctx)? {
         OutFormat::Parquet => {
             let f = std::fs::File::open(path).with_context(ctx)?;
-            let reader = ParquetReader::new(f).with_columns(columns.map(|c| c.iter().map(|s| s.to_string().into()).collect()));
+            let mut reader = ParquetReader::new(f);
+            // Files from older versions lack some columns (`primary`): project onto those present.
+            let present = anyhow::Context::with_context(reader.schema(), ctx)?;
+            let wanted = columns.map(|c| c.iter().filter(|n| present.contains(n)).map(|s| s.to_string().into()).collect());
+            let reader = reader.with_columns(wanted);
             anyhow::Context::with_context(reader.finish(), ctx)?
         }
         OutFormat::Csv => {
@@ -205,6 +219,10 @@ pub fn frame_to_rows(df: &DataFrame) -> Result<Vec<ScoredRow>> {
     // Files written before the kind columns existed hold countries only.
     let kind = |n: &str| s(n).unwrap_or_else(|_| vec![country(); df.height()]);
     let (sk, tk) = (kind("source_kind"), kind("target_kind"));
+    let primary: Vec<bool> = match df.column("primary") {
+        Ok(c) => c.bool()?.iter().map(|v| v.unwrap_or(true)).collect(),
+        Err(_) => vec![true; df.height()],
+    };
     Ok((0..df.height())
         .map(|k| ScoredRow {
             article_id: aid[k].clone(),
@@ -229,6 +247,7 @@ pub fn frame_to_rows(df: &DataFrame) -> Result<Vec<ScoredRow>> {
             target_end: te[k],
             source_kind: sk[k].clone(),
             target_kind: tk[k].clone(),
+            primary: primary[k],
         })
         .collect())
 }
@@ -262,6 +281,7 @@ pub(crate) mod tests {
             target_end: 11,
             source_kind: country(),
             target_kind: country(),
+            primary: true,
         }
     }
 

@@ -11,17 +11,30 @@ use std::path::PathBuf;
 /// 3-class; directed-sentiment TSV (sentence with [p] [q], p, q, label 0–4): 5-class from two
 /// directed calls; JSONL {"text","source","target","label"} with label cooperative|neutral|hostile
 /// and source/target as char spans [start, end] or strings found in the text.
+///
+/// A `.conll` file (token TAG per line, B-/I- S source, T target, R both) measures the actor
+/// resolver and pairing instead: directed pair precision/recall by direction policy, and the
+/// place-vs-actor rule (`--part dev` is the fixed held-out fifth).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub file: PathBuf,
     /// Keep only the sentences listed in this split file (e.g. data/splits/plv_dev.txt).
     #[arg(long)]
     pub split: Option<PathBuf>,
+    /// For .conll files: dev (the held-out fifth), train (the rest) or all.
+    #[arg(long, default_value = "dev")]
+    pub part: String,
+    /// For .conll files: print this many sentences where the pairs differ from the annotation.
+    #[arg(long, default_value_t = 0)]
+    pub show: usize,
     #[command(flatten)]
     pub model: super::ModelArgs,
 }
 
 pub fn run(a: Args) -> Result<()> {
+    if a.file.extension().is_some_and(|e| e == "conll") {
+        return run_conll(&a);
+    }
     let scorer = a.model.load()?;
     let keep = a.split.as_ref().map(|p| read_keys(p)).transpose()?;
     let header = std::fs::read_to_string(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
@@ -71,6 +84,28 @@ pub fn run(a: Args) -> Result<()> {
         println!("{} statements\n\n3-class:\n{}", ex.len(), c.render());
     } else {
         bail!("{}: unknown labelled format (expected PLV TSV, directed-sentiment TSV or JSONL)", a.file.display());
+    }
+    Ok(())
+}
+
+fn run_conll(a: &Args) -> Result<()> {
+    use dyad::pair_eval::{evaluate, is_dev, load_conll};
+    let mut sentences = load_conll(&a.file)?;
+    match a.part.as_str() {
+        "dev" => sentences.retain(is_dev),
+        "train" => sentences.retain(|s| !is_dev(s)),
+        "all" => {}
+        o => bail!("--part {o:?}: use dev, train or all"),
+    }
+    let scorer = a.model.load()?;
+    println!("actors and pairs on {} ({} part), model {}", a.file.display(), a.part, scorer.model_name());
+    let e = evaluate(dyad::actors::Gazetteer::builtin(), &sentences, Some(scorer.as_ref()))?;
+    print!("{}", e.render());
+    for (line, text, why) in e.place_errors.iter().take(a.show) {
+        println!("{}:{line}: {text:?} rejected but annotated as an actor: {why}", a.file.display());
+    }
+    for (line, text, gold, predicted) in e.examples.iter().take(a.show) {
+        println!("\n{}:{line}: {text}\n  annotated {gold:?}\n  order     {predicted:?}", a.file.display());
     }
     Ok(())
 }

@@ -86,6 +86,10 @@ pub struct AggregationArgs {
     /// the receiving side of a directed statement, are left out.
     #[arg(long)]
     pub exclude_neutral: bool,
+    /// Only each sentence's own source → target pairs (the `primary` column: first actor acts on
+    /// the next; coordinated or meeting actors both ways), not every candidate direction.
+    #[arg(long)]
+    pub primary_only: bool,
 }
 
 impl AggregationArgs {
@@ -97,6 +101,7 @@ impl AggregationArgs {
             per_article: self.per_article,
             dedup: !self.no_dedup,
             exclude_neutral: self.exclude_neutral,
+            primary_only: self.primary_only,
             smooth: None,
             spikes: None,
         }
