@@ -335,9 +335,10 @@ const VISIT: &[&str] = &["visited", "visiting", "visit", "visits", "toured", "to
 /// marks a target ("fired at Israel").
 const LOCATIVE_CITY: &[&str] = &["at"];
 /// "officials in Tehran said": the people of the place act, so it stays an actor.
+/// (Not "embassy in Tehran" or "ambassador in Moscow": those belong to the sending country.)
 const AGENTS: &[&str] = &[
-    "officials", "official", "leaders", "leadership", "authorities", "government", "regime", "diplomats", "envoy", "envoys",
-    "ambassador", "embassy", "rulers", "administration", "spokesman", "spokeswoman", "lawmakers", "ministry",
+    "officials", "official", "leaders", "leadership", "authorities", "government", "regime", "rulers", "administration",
+    "spokesman", "spokeswoman", "lawmakers", "ministry",
 ];
 
 fn words_before(text: &str, at: usize, n: usize) -> Vec<String> {

@@ -83,6 +83,19 @@ fn topical(text: &str, m: &Mention) -> bool {
     TOPIC.contains(&prev.as_str())
 }
 
+/// Words that open a fronted adverbial phrase.
+const FRONTED: &[&str] = &["During", "After", "Following", "Before", "Despite", "Amid", "At", "In", "On", "Ahead", "Since", "While", "With", "For"];
+
+/// Char offset where the main clause starts when the sentence opens with a fronted phrase
+/// ending in a comma ("During a meeting in Tehran, …"); 0 otherwise.
+fn fronted_phrase_end(text: &str) -> usize {
+    let first = text.split_whitespace().next().unwrap_or("");
+    if !FRONTED.contains(&first) {
+        return 0;
+    }
+    text.find(',').map_or(0, |b| text[..b].chars().count() + 1)
+}
+
 /// The `Anchored` rule for candidate pair `pi`: the first actor named (the lead) is the
 /// source, with the actors coordinated with it or meeting it; the target is the first other
 /// actor after it, with those coordinated with that one; topics ("between X and Y", "about
@@ -92,6 +105,10 @@ pub fn anchored(text: &str, pairs: &[CandidatePair], pi: usize) -> bool {
     let mut actors: Vec<&Mention> = pairs.iter().map(|q| &q.source).collect();
     actors.sort_by_key(|m| m.start);
     actors.dedup_by_key(|m| m.code.clone());
+    // A fronted phrase ("During his meeting with the Azerbaijani aide, Iran's minister said…")
+    // holds no subject: its actors come after those of the main clause.
+    let main_clause = fronted_phrase_end(text);
+    actors.sort_by_key(|m| (m.start < main_clause, m.start));
     let recip = |a: &Mention, b: &Mention| reciprocal(text, a, b);
     // A topic actor, and whatever it is coordinated with, is neither source nor target.
     let mut topic: Vec<&Mention> = actors.iter().copied().filter(|m| topical(text, m)).collect();
@@ -170,5 +187,7 @@ mod tests {
         // Topics are neither, unless they are all there is.
         assert_eq!(primary_of("Mexico's envoy spoke of strained relations between Cuba and the United States."), Vec::<String>::new());
         assert_eq!(primary_of("Cooperation between the Philippines and the United States was strengthened."), ["PHL→USA", "USA→PHL"]);
+        // A fronted phrase holds no subject.
+        assert_eq!(primary_of("During his meeting with the Azerbaijani aide, Iran's minister called for dialogue."), ["IRN→AZE"]);
     }
 }

@@ -131,3 +131,16 @@ fn actors_explains_resolution() {
     assert!(o.contains("Aliyev") && o.contains("AZE"), "{o}");
     assert!(o.contains("not in office on 2025-02-04"), "{o}");
 }
+
+#[test]
+fn eval_conll_measures_pairs_on_the_held_out_part() {
+    let conll = common::shared("actors/conflibert_source_target_train.conll");
+    let (out, _) = run_ok(dyad().arg("eval").arg(&conll).args(["--part", "dev"]));
+    // The row of the primary (anchored) rule for country pairs: gold, predicted, correct, P, R, F1.
+    let row = out.lines().find(|l| l.starts_with("countries ") && l.contains("anchored")).expect(&out);
+    let f: Vec<f64> = row.split_whitespace().skip(2).map(|x| x.parse().unwrap()).collect();
+    assert!(f[0] >= 50.0, "gold pairs on dev: {row}");
+    // Floors of the actors issue (precision ≥ 0.85, recall ≥ 0.80 on the dev part).
+    assert!(f[3] >= 0.85 && f[4] >= 0.80, "{out}");
+    assert!(out.contains("place vs actor"), "{out}");
+}
