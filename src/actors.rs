@@ -509,6 +509,12 @@ impl<'g> ArticleActors<'g> {
     /// Remembers people introduced with a country in `sentence`.
     fn learn(&mut self, sentence: &str, mentions: &[Mention]) {
         let words = word_spans(sentence);
+        // Headline case ("Agenda May Die Without Deal") makes every run of words look like a name.
+        // A sentence with no lower-case word of four letters or more is in headline case.
+        let lower_word = words.iter().any(|(a, b)| sentence[*a..*b].chars().count() >= 4 && sentence[*a..].starts_with(char::is_lowercase));
+        if words.len() >= 4 && !lower_word {
+            return;
+        }
         let char_to_byte: Vec<usize> = sentence.char_indices().map(|(b, _)| b).chain(std::iter::once(sentence.len())).collect();
         let word_at = |b: usize| words.iter().position(|(s, e)| *s <= b && b < *e);
         let mut learned = Vec::new();
@@ -653,6 +659,29 @@ mod tests {
         assert!(rej[0].reason.contains("not in office"));
         assert_eq!(codes("Pezeshkian met Aliyev.", "2025-02-04"), ["IRN", "AZE"]);
         assert!(codes("Pezeshkian met Aliyev.", "2001-01-01").is_empty());
+    }
+
+    #[test]
+    fn article_memory_and_places() {
+        let g = Gazetteer::builtin();
+        let mut a = ArticleActors::new(g, d("2025-02-04"));
+        a.find("Hikmat Hajiyev, the Assistant to the Azerbaijani President, arrived.");
+        a.find("Ukrainian Defence Minister Rustem Umerov spoke.");
+        let later: Vec<(String, String)> = a.find("Hajiyev met Umerov.").into_iter().map(|m| (m.text, m.code)).collect();
+        assert_eq!(later, [("Hajiyev".into(), "AZE".into()), ("Umerov".into(), "UKR".into())]);
+        // Headline case teaches nothing: "Agenda May" is not a person.
+        let mut h = ArticleActors::new(g, d("2025-02-04"));
+        h.find("Iranian Agenda May Die Without Deal");
+        assert!(h.people.is_empty(), "{:?}", h.people);
+        // Places: capitals after a locative or a visit; kept when they act or own.
+        let (found, rejected) = g.find_explained("Talks in Tehran ended; Tehran said so, and officials in Baku agreed to visit Moscow.", d("2025-02-04"));
+        let kept: Vec<&str> = found.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(kept, ["Tehran", "Baku"]);
+        assert_eq!(rejected.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), ["Tehran", "Moscow"]);
+        assert!(g.find_explained("Refugees in Hungary waited.", d("2025-02-04")).1[0].reason.contains("people located"));
+        // International organisations are actors, not countries.
+        let un = &g.find("The UN Security Council met.", d("2025-02-04"))[0];
+        assert_eq!((un.code.as_str(), un.kind.as_str()), ("UNO", "igo"));
     }
 
     #[test]

@@ -163,6 +163,7 @@ mod tests {
             dedup: false,
             exclude_neutral: false,
             primary_only: false,
+            confidence_weighted: false,
             smooth: None,
             spikes: Some(2.0),
         };

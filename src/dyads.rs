@@ -62,7 +62,9 @@ const MEETING: &[&str] = &["met", "meet", "meets", "meeting", "meetings", "talks
 pub fn reciprocal(text: &str, a: &Mention, b: &Mention) -> bool {
     let between = char_slice(text, a.end.min(b.end), a.start.max(b.start));
     let between = between.trim().trim_start_matches(['\'', '’']).trim_start_matches('s').trim();
-    let mut words: Vec<&str> = between.split_whitespace().collect();
+    // Headlines capitalise every word ("The United States And Britain Agree"): compare lower-cased.
+    let lowered = between.to_lowercase();
+    let mut words: Vec<&str> = lowered.split_whitespace().collect();
     if words.len() > 1 && words.last().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
         words.pop(); // "Canada and the United Kingdom"
     }
@@ -182,6 +184,7 @@ mod tests {
         // Meeting and coordination run both ways.
         assert_eq!(primary_of("Putin will meet Erdogan for talks about Syria and Iraq."), ["RUS→TUR", "TUR→RUS"]);
         assert_eq!(primary_of("Canada and the United Kingdom have agreed to a trade deal."), ["CAN→GBR", "GBR→CAN"]);
+        assert_eq!(primary_of("The United States And Britain Agree On Sanctions Against Iran"), ["GBR→IRN", "USA→IRN"]);
         // Later actors are objects of the lead's action, not sources.
         assert_eq!(primary_of("Iran urged France to pressure the United States."), ["IRN→FRA"]);
         // Topics are neither, unless they are all there is.

@@ -34,6 +34,9 @@ pub struct SeriesOptions {
     pub exclude_neutral: bool,
     /// Only rows marked `primary` (the sentence's own source → target by the dyads rule).
     pub primary_only: bool,
+    /// Weight each statement by the model's confidence (its highest class probability), so
+    /// statements the model is unsure of count less; intervals use the effective sample size.
+    pub confidence_weighted: bool,
     /// Add `tension_smooth`: statement-weighted over this many trailing periods.
     pub smooth: Option<usize>,
     /// Add `tension_z` and `spike`, flagging z ≥ this against the previous `SPIKE_BASELINE` periods with data.
@@ -250,18 +253,22 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
         scored.column("article_id")?.clone(),
         scored.column("stance")?.cast(&DataType::Float64)?,
         scored.column("label")?.clone(),
+        confidence_weights(scored, opts.confidence_weighted)?,
     ])?;
     let df = df.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
     let is = |l: &str| col("label").eq(lit(l.to_string())).cast(DataType::Int64);
     // The units averaged: statements, or articles (their statements averaged first).
     let units = if opts.per_article {
-        df.lazy().group_by([col("period"), col("source"), col("target"), col("article_id")]).agg([
-            col("stance").mean().alias("stance"),
-            len().cast(DataType::Int64).alias("n"),
-            is("cooperative").sum().alias("cooperative"),
-            is("neutral").sum().alias("neutral"),
-            is("hostile").sum().alias("hostile"),
-        ])
+        df.lazy()
+            .group_by([col("period"), col("source"), col("target"), col("article_id")])
+            .agg([
+                ((col("stance") * col("w")).sum() / col("w").sum()).alias("stance"),
+                len().cast(DataType::Int64).alias("n"),
+                is("cooperative").sum().alias("cooperative"),
+                is("neutral").sum().alias("neutral"),
+                is("hostile").sum().alias("hostile"),
+            ])
+            .with_columns([lit(1.0f64).alias("w")])
     } else {
         df.lazy().with_columns([
             lit(1i64).alias("n"),
@@ -275,8 +282,12 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
         .agg([
             col("n").sum().cast(DataType::Int64).alias("statements"),
             col("article_id").n_unique().cast(DataType::Int64).alias("articles"),
-            col("stance").mean().alias("mean_stance"),
-            col("stance").std(1).alias("stance_sd"),
+            // Weighted moments (w = 1 unless --confidence-weighted): mean Σwx/Σw, variance
+            // Σwx²/Σw − mean², effective n (Σw)²/Σw², which reduce to the usual ones at w = 1.
+            col("w").sum().alias("sw"),
+            (col("w") * col("w")).sum().alias("sw2"),
+            (col("w") * col("stance")).sum().alias("swx"),
+            (col("w") * col("stance") * col("stance")).sum().alias("swxx"),
             len().cast(DataType::Int64).alias("units"),
             col("cooperative").sum().cast(DataType::Int64).alias("cooperative"),
             col("neutral").sum().cast(DataType::Int64).alias("neutral"),
@@ -290,8 +301,18 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
     let (s, t) = (strings(&agg, "source")?, strings(&agg, "target")?);
     let (n, a, c, ne, h, u) =
         (i64s("statements")?, i64s("articles")?, i64s("cooperative")?, i64s("neutral")?, i64s("hostile")?, i64s("units")?);
-    let mean: Vec<Option<f64>> = agg.column("mean_stance")?.f64()?.iter().collect();
-    let sd: Vec<Option<f64>> = agg.column("stance_sd")?.f64()?.iter().collect();
+    let f64s = |n: &str| -> Result<Vec<f64>> { Ok(agg.column(n)?.cast(&DataType::Float64)?.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect()) };
+    let (sw, sw2, swx, swxx) = (f64s("sw")?, f64s("sw2")?, f64s("swx")?, f64s("swxx")?);
+    let mean: Vec<Option<f64>> = (0..agg.height()).map(|k| (sw[k] > 0.0).then(|| swx[k] / sw[k])).collect();
+    // (mean, sd, effective n) for the interval.
+    let spread: Vec<Option<(f64, f64)>> = (0..agg.height())
+        .map(|k| {
+            let m = mean[k]?;
+            let n_eff = sw[k] * sw[k] / sw2[k];
+            let var = (swxx[k] / sw[k] - m * m).max(0.0) * n_eff / (n_eff - 1.0);
+            (n_eff > 1.0 + 1e-9).then(|| (var.sqrt(), n_eff))
+        })
+        .collect();
 
     // Group by dyad, then lay each dyad over every period of the span.
     let mut by_dyad: BTreeMap<(String, String), BTreeMap<NaiveDate, SeriesRow>> = BTreeMap::new();
@@ -310,9 +331,9 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
                 cooperative: c[k],
                 neutral: ne[k],
                 hostile: h[k],
-                ci: match (mean[k], sd[k]) {
-                    (Some(m), Some(sd)) if u[k] >= 2 => {
-                        let half = Z95 * sd / (u[k] as f64).sqrt();
+                ci: match (mean[k], spread[k]) {
+                    (Some(m), Some((sd, n_eff))) if u[k] >= 2 => {
+                        let half = Z95 * sd / n_eff.sqrt();
                         Some(((m - half).max(-1.0), (m + half).min(1.0)))
                     }
                     _ => None,
@@ -346,6 +367,26 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
     }
     crate::paths::timing("dense periods", clock);
     Ok((out, removed))
+}
+
+/// The weight column: 1, or the model's confidence (highest of the three probabilities).
+fn confidence_weights(scored: &DataFrame, confidence: bool) -> Result<Column> {
+    let n = scored.height();
+    if !confidence {
+        return Ok(Column::new("w".into(), vec![1.0f64; n]));
+    }
+    let p = |c: &str| -> Result<Vec<f64>> {
+        Ok(scored
+            .column(c)
+            .map_err(|_| anyhow::anyhow!("--confidence-weighted needs the {c} column of `dyad score`"))?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .iter()
+            .map(|v| v.unwrap_or(0.0))
+            .collect())
+    };
+    let (c, ne, h) = (p("p_cooperative")?, p("p_neutral")?, p("p_hostile")?);
+    Ok(Column::new("w".into(), (0..n).map(|k| c[k].max(ne[k]).max(h[k])).collect::<Vec<f64>>()))
 }
 
 /// Periods with statements in the trailing baseline of `--spikes`.
@@ -399,6 +440,7 @@ mod tests {
             dedup: false,
             exclude_neutral: false,
             primary_only: false,
+            confidence_weighted: false,
             smooth: None,
             spikes: None,
             pairs: pairs.iter().map(|(s, t)| PairSpec { source: s.to_string(), target: t.to_string() }).collect(),
@@ -500,6 +542,23 @@ mod tests {
         let o = SeriesOptions { exclude_neutral: true, ..opts(Every::Month, false, &[]) };
         let rows = compute(&with_neutral, &o).unwrap();
         assert_eq!((rows[0].statements, rows[0].mean_stance), (1, Some(1.0)));
+    }
+
+    #[test]
+    fn confidence_weighting() {
+        // stance 1.0 (confidence 1.0) and −0.5 (p_hostile 0.5, p_neutral 0.5: confidence 0.5).
+        let scored = scored_frame(&[row("a", "2025-01-03", "IRN", "AZE", 1.0), row("b", "2025-01-04", "IRN", "AZE", -0.5)]).unwrap();
+        let plain = &compute(&scored, &opts(Every::Month, false, &[])).unwrap()[0];
+        assert!((plain.mean_stance.unwrap() - 0.25).abs() < 1e-12);
+        let o = SeriesOptions { confidence_weighted: true, ..opts(Every::Month, false, &[]) };
+        let w = &compute(&scored, &o).unwrap()[0];
+        // (1·1 + 0.5·(−0.5)) / 1.5 = 0.5; statements still count 2.
+        assert!((w.mean_stance.unwrap() - 0.5).abs() < 1e-12, "{w:?}");
+        assert_eq!(w.statements, 2);
+        // Effective n = 1.5² / 1.25 = 1.8, weighted sd √(0.5 · 1.8 / 0.8): half-width 1.96·sd/√1.8.
+        let half = 1.96 * (0.5f64 * 1.8 / 0.8).sqrt() / 1.8f64.sqrt();
+        assert!((w.ci.unwrap().1 - (0.5 + half).min(1.0)).abs() < 1e-9, "{w:?}");
+        assert!((w.ci.unwrap().0 - (0.5 - half).max(-1.0)).abs() < 1e-9, "{w:?}");
     }
 
     #[test]

@@ -159,7 +159,8 @@ pub fn read_scored(path: &Path) -> Result<DataFrame> {
 
 /// The columns series, compare and top read: Parquet files are read for these alone, which
 /// keeps archive-scale aggregation within memory (offsets and probabilities stay on disk).
-pub const SERIES_COLUMNS: &[&str] = &["article_id", "sentence_id", "date", "sentence", "source", "target", "stance", "label", "primary"];
+pub const SERIES_COLUMNS: &[&str] =
+    &["article_id", "sentence_id", "date", "sentence", "source", "target", "stance", "label", "primary", "p_cooperative", "p_neutral", "p_hostile"];
 
 /// Like [`read_scored`], reading only `columns` from a Parquet file (other formats are read whole).
 pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {

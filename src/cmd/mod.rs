@@ -90,6 +90,10 @@ pub struct AggregationArgs {
     /// the next; coordinated or meeting actors both ways), not every candidate direction.
     #[arg(long)]
     pub primary_only: bool,
+    /// Weight each statement by the model's confidence (its highest class probability);
+    /// 95 % intervals then use the effective sample size (Σw)²/Σw².
+    #[arg(long)]
+    pub confidence_weighted: bool,
 }
 
 impl AggregationArgs {
@@ -102,6 +106,7 @@ impl AggregationArgs {
             dedup: !self.no_dedup,
             exclude_neutral: self.exclude_neutral,
             primary_only: self.primary_only,
+            confidence_weighted: self.confidence_weighted,
             smooth: None,
             spikes: None,
         }
