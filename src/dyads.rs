@@ -85,6 +85,17 @@ fn topical(text: &str, m: &Mention) -> bool {
     TOPIC.contains(&prev.as_str())
 }
 
+/// Verbs that report speech.
+const SPEECH: &[&str] = &["said", "says", "say", "stated", "claimed", "claims", "reported", "reports"];
+
+/// The lead reports what follows: a speech verb (then "that") and nothing else but up to two
+/// words between it and the next actor ("Israel said on Monday that Iran …").
+fn speech_between(text: &str, lead: &Mention, next: &Mention) -> bool {
+    let between = char_slice(text, lead.end, next.start).to_lowercase();
+    let words: Vec<&str> = between.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.len() <= 6 && words.first().is_some_and(|w| SPEECH.contains(w)) && !words.iter().any(|w| MEETING.contains(w))
+}
+
 /// Words that open a fronted adverbial phrase.
 const FRONTED: &[&str] = &["During", "After", "Following", "Before", "Despite", "Amid", "At", "In", "On", "Ahead", "Since", "While", "With", "For"];
 
@@ -123,9 +134,22 @@ pub fn anchored(text: &str, pairs: &[CandidatePair], pi: usize) -> bool {
         topic.clear(); // "Cooperation between the Philippines and the United States": they are the parties
     }
     let is_topic = |m: &Mention| topic.iter().any(|t| t.code == m.code);
-    let Some(lead) = actors.iter().copied().find(|m| !is_topic(m)) else { return false };
+    let Some(mut lead) = actors.iter().copied().find(|m| !is_topic(m)) else { return false };
+    // Reported speech: "Israel said Iran threatened Azerbaijan" reports Iran → Azerbaijan; the
+    // speaker is the lead only when it speaks of a single other actor ("Iran said Azerbaijan …").
+    let others: Vec<&Mention> = actors.iter().copied().filter(|m| !is_topic(m) && m.code != lead.code && m.start > lead.start).collect();
+    let mut speaker: Option<&Mention> = None;
+    if others.len() >= 2 && speech_between(text, lead, others[0]) {
+        speaker = Some(lead);
+        lead = others[0];
+    }
+    let is_topic = |m: &Mention| is_topic(m) || speaker.is_some_and(|sp| sp.code == m.code);
     let sources: Vec<&Mention> = actors.iter().copied().filter(|m| !is_topic(m) && (m.code == lead.code || recip(lead, m))).collect();
-    let Some(first_target) = actors.iter().copied().find(|m| !is_topic(m) && !sources.iter().any(|s| s.code == m.code)) else {
+    // The target is the next actor after the lead (in clause order), else one before it.
+    let lead_at = actors.iter().position(|m| m.code == lead.code).unwrap_or(0);
+    let candidate = |m: &&Mention| !is_topic(m) && !sources.iter().any(|s| s.code == m.code);
+    let after = actors[lead_at..].iter().copied().find(candidate);
+    let Some(first_target) = after.or_else(|| actors.iter().copied().find(candidate)) else {
         // Only the lead's group: its members act on each other ("Iran and Azerbaijan agreed").
         return sources.len() > 1 && sources.iter().any(|s| s.code == p.source.code) && sources.iter().any(|s| s.code == p.target.code);
     };
@@ -190,6 +214,9 @@ mod tests {
         // Topics are neither, unless they are all there is.
         assert_eq!(primary_of("Mexico's envoy spoke of strained relations between Cuba and the United States."), Vec::<String>::new());
         assert_eq!(primary_of("Cooperation between the Philippines and the United States was strengthened."), ["PHL→USA", "USA→PHL"]);
+        // Reported speech: the report is Iran → Azerbaijan, not Israel → Iran.
+        assert_eq!(primary_of("Israel said Iran threatened Azerbaijan."), ["IRN→AZE"]);
+        assert_eq!(primary_of("Iran said Azerbaijan's proposal was dangerous."), ["IRN→AZE"]);
         // A fronted phrase holds no subject.
         assert_eq!(primary_of("During his meeting with the Azerbaijani aide, Iran's minister called for dialogue."), ["IRN→AZE"]);
     }
