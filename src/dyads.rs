@@ -208,6 +208,7 @@ mod tests {
         // Meeting and coordination run both ways.
         assert_eq!(primary_of("Putin will meet Erdogan for talks about Syria and Iraq."), ["RUS→TUR", "TUR→RUS"]);
         assert_eq!(primary_of("Canada and the United Kingdom have agreed to a trade deal."), ["CAN→GBR", "GBR→CAN"]);
+        assert_eq!(primary_of("Hungarian and Romanian officials agreed on a border crossing."), ["HUN→ROU", "ROU→HUN"]);
         assert_eq!(primary_of("The United States And Britain Agree On Sanctions Against Iran"), ["GBR→IRN", "USA→IRN"]);
         // Later actors are objects of the lead's action, not sources.
         assert_eq!(primary_of("Iran urged France to pressure the United States."), ["IRN→FRA"]);
