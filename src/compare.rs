@@ -290,6 +290,15 @@ pub fn render_text(c: &Comparison, gazetteer: &Gazetteer) -> String {
             if corr.r.is_none() { format!(" (needs ≥ {MIN_PERIODS_FOR_CORRELATION} with variation)") } else { String::new() }
         );
     }
+    for corr in &c.correlations {
+        if !c.lead_lags.iter().any(|ll| ll.a == corr.a && ll.b == corr.b) {
+            let _ = writeln!(
+                s,
+                "  lead/lag {} vs {}: – (needs ≥ {MIN_PERIODS_FOR_LAG} common periods at some lag within ±{MAX_LAG}, with variation)",
+                c.labels[corr.a], c.labels[corr.b]
+            );
+        }
+    }
     for ll in &c.lead_lags {
         let (a, b) = (&c.labels[ll.a], &c.labels[ll.b]);
         let what = match ll.lag {
@@ -374,8 +383,9 @@ mod tests {
         assert!(text.contains("IRN→AZE") && text.contains("Armenia / Azerbaijan"), "{text}");
         let wide = wide_frame(&c).unwrap();
         assert_eq!(wide.get_column_names().len(), 11);
-        // Three periods are too few for a lagged correlation.
+        // Three periods are too few for a lagged correlation, and the table says so.
         assert!(c.lead_lags.is_empty());
+        assert!(text.contains("lead/lag IRN→AZE vs ARM→AZE: – (needs ≥ 6"), "{text}");
     }
 
     #[test]
