@@ -137,7 +137,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pairs::PairSpec;
     use crate::series::SeriesOptions;
     use crate::store::tests::row;
 
@@ -155,18 +154,7 @@ mod tests {
             rows.push(row(&format!("b{k}"), &format!("2025-09-1{k}"), "IRN", "AZE", -0.9));
         }
         let scored = crate::store::to_frame(&rows).unwrap();
-        let opts = SeriesOptions {
-            every: Every::Month,
-            pairs: vec![PairSpec { source: "IRN".into(), target: "AZE".into() }],
-            undirected: false,
-            per_article: false,
-            dedup: false,
-            exclude_neutral: false,
-            primary_only: false,
-            confidence_weighted: false,
-            smooth: None,
-            spikes: Some(2.0),
-        };
+        let opts = SeriesOptions { spikes: Some(2.0), ..crate::series::tests::opts(Every::Month, false, &[("IRN", "AZE")]) };
         let c = crate::compare::compare(&scored, &opts).unwrap();
         assert!(c.series[0].last().unwrap().spike);
         let dir = tempfile::tempdir().unwrap();

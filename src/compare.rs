@@ -372,7 +372,7 @@ mod tests {
         ])
         .unwrap();
         let pairs = vec![PairSpec { source: "IRN".into(), target: "AZE".into() }, PairSpec { source: "ARM".into(), target: "AZE".into() }];
-        let c = compare(&scored, &SeriesOptions { every: Every::Month, pairs, undirected: false, per_article: false, dedup: false, exclude_neutral: false, primary_only: false, confidence_weighted: false, smooth: None, spikes: None }).unwrap();
+        let c = compare(&scored, &SeriesOptions { pairs, ..crate::series::tests::opts(Every::Month, false, &[]) }).unwrap();
         assert_eq!(c.periods.len(), 3);
         // IRN→AZE pooled mean stance = (1 + 0 − 1 − 1) / 4 = −0.25 → tension 62.5
         assert!((c.summaries[0].level.unwrap() - 62.5).abs() < 1e-9);

@@ -427,12 +427,13 @@ pub fn to_frame(rows: &[SeriesRow], gazetteer: &Gazetteer, opts: &SeriesOptions)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::tests::row;
     use crate::store::to_frame as scored_frame;
 
-    fn opts(every: Every, undirected: bool, pairs: &[(&str, &str)]) -> SeriesOptions {
+    /// Options with every switch off (tests elsewhere in the crate build on it).
+    pub(crate) fn opts(every: Every, undirected: bool, pairs: &[(&str, &str)]) -> SeriesOptions {
         SeriesOptions {
             every,
             undirected,
