@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Throughput of `dyad classify` (trained directed model) against the same encoder run by Python
 # sentence-transformers on the same sentences, same threads, same batch size.
-#   bash scripts/bench_classify.sh            (THREADS=2 BATCH=32 N=2000 by default)
+#   bash scripts/bench_classify.sh            (THREADS=2 BATCH=32 N=2000 PRECISION=f32 by default)
 # The Python side needs torch 2.4.0 + sentence-transformers in .deps/bench-venv (~5 GB, a few
 # minutes the first time; set SKIP_PYTHON=1 to time dyad alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-THREADS=${THREADS:-2}; BATCH=${BATCH:-32}; N=${N:-2000}
+THREADS=${THREADS:-2}; BATCH=${BATCH:-32}; N=${N:-2000}; PRECISION=${PRECISION:-f32}
 BIN=${DYAD:-target/release/dyad}
 [ -x "$BIN" ] || BIN=target/debug/dyad
 WORK=.deps/bench; mkdir -p "$WORK"
@@ -15,10 +15,10 @@ head -n 1 "$WORK/statements.jsonl" > "$WORK/one.jsonl"
 
 now() { date +%s.%N; }
 # Model load time, measured on one statement and subtracted.
-t0=$(now); "$BIN" classify --input "$WORK/one.jsonl" -o /dev/null --threads "$THREADS" --batch-size "$BATCH" 2>/dev/null; t1=$(now)
-"$BIN" classify --input "$WORK/statements.jsonl" -o "$WORK/out.jsonl" --threads "$THREADS" --batch-size "$BATCH" 2>/dev/null; t2=$(now)
+t0=$(now); "$BIN" classify --input "$WORK/one.jsonl" -o /dev/null --threads "$THREADS" --batch-size "$BATCH" --precision "$PRECISION" 2>/dev/null; t1=$(now)
+"$BIN" classify --input "$WORK/statements.jsonl" -o "$WORK/out.jsonl" --threads "$THREADS" --batch-size "$BATCH" --precision "$PRECISION" 2>/dev/null; t2=$(now)
 rust_rate=$(python3 -c "print(f'{$N/(($t2-$t1)-($t1-$t0)):.1f}')")
-echo "dyad classify ($BIN): $N statements, threads $THREADS, batch $BATCH: $rust_rate statements/s (model load $(python3 -c "print(f'{$t1-$t0:.2f}')") s excluded)"
+echo "dyad classify ($BIN, $PRECISION): $N statements, threads $THREADS, batch $BATCH: $rust_rate statements/s (model load $(python3 -c "print(f'{$t1-$t0:.2f}')") s excluded)"
 
 if [ "${SKIP_PYTHON:-0}" = "1" ]; then exit 0; fi
 VENV=.deps/bench-venv

@@ -1,6 +1,7 @@
 //! The shipped directed stance model: checksum, direction, several pairs in one sentence, eval.
 mod common;
 
+use dyad::encoder::Precision;
 use dyad::stance::{DirectedStanceModel, Label, StanceInput, StanceScorer};
 use std::path::Path;
 
@@ -79,11 +80,17 @@ fn fused_attention_path_matches_rust_bert() {
     let text = "Iran has consistently voiced concerns over Azerbaijan’s proposal to establish the Zangazur Corridor.";
     let inputs = vec![input(text, "Iran", "Azerbaijan"), input(text, "Azerbaijan", "Iran"), input("China condemned Japan.", "China", "Japan")];
     let fused = m.score(&inputs).unwrap();
-    m.use_fused_attention(false).unwrap();
+    m.set_inference_path(None).unwrap();
     let plain = m.score(&inputs).unwrap();
-    for (a, b) in fused.iter().zip(&plain) {
+    m.set_inference_path(Some(Precision::Int8)).unwrap();
+    let int8 = m.score(&inputs).unwrap();
+    assert!(m.model_name().ends_with("+int8"), "{}", m.model_name());
+    for ((a, b), c) in fused.iter().zip(&plain).zip(&int8) {
         for (x, y) in [(a.p_cooperative, b.p_cooperative), (a.p_neutral, b.p_neutral), (a.p_hostile, b.p_hostile)] {
             assert!((x - y).abs() < 1e-4, "fused {a:?} vs rust-bert {b:?}");
         }
+        // int8 is an approximation: close, and the same label on these clear cases.
+        assert_eq!(a.label(), c.label(), "f32 {a:?} vs int8 {c:?}");
+        assert!((a.stance() - c.stance()).abs() < 0.15, "f32 {a:?} vs int8 {c:?}");
     }
 }

@@ -6,7 +6,7 @@
 //! top encoder layers and the head, fp16) over the base encoder from the PyPI package;
 //! `manifest.json` records its sha256, which is checked at load.
 use super::{StanceInput, StanceScore, StanceScorer};
-use crate::encoder::{Encoder, FastBert, MAX_TOKENS};
+use crate::encoder::{Encoder, FastBert, Precision, MAX_TOKENS};
 use anyhow::{bail, Context, Result};
 use rust_tokenizers::tokenizer::Tokenizer;
 use serde::{Deserialize, Serialize};
@@ -103,13 +103,15 @@ pub struct DirectedStanceModel {
     dropout: f64,
     pub batch_size: usize,
     name: String,
+    /// The trained model's name without the inference precision suffix.
+    base_name: String,
 }
 
 impl DirectedStanceModel {
     /// A fresh head over the base encoder (for training).
     pub fn new(encoder: Encoder, dropout: f64) -> DirectedStanceModel {
         let head = nn::linear(encoder.vs.root() / "stance_head", 3 * HIDDEN, 3, Default::default());
-        DirectedStanceModel { encoder, head, fast: None, dropout, batch_size: 32, name: "stance-untrained".into() }
+        DirectedStanceModel { encoder, head, fast: None, dropout, batch_size: 32, name: "stance-untrained".into(), base_name: "stance-untrained".into() }
     }
 
     /// The shipped model: the base encoder, then the trained overlay from `dir`.
@@ -137,8 +139,9 @@ impl DirectedStanceModel {
         if let Some(m) = missing.iter().find(|n| n.starts_with("stance_head.") || n.starts_with(&trained)) {
             bail!("{}: {m} is missing; the file does not match {}", weights.display(), manifest_path.display());
         }
-        model.name = manifest.name;
-        model.fast = Some(FastBert::from_encoder(&model.encoder)?);
+        model.name = manifest.name.clone();
+        model.base_name = manifest.name;
+        model.fast = Some(FastBert::from_encoder(&model.encoder, Precision::F32)?);
         Ok(model)
     }
 
@@ -146,17 +149,23 @@ impl DirectedStanceModel {
     pub fn forward(&self, encoded: &[(Vec<i64>, usize, usize)], train: bool) -> Result<Tensor> {
         let seqs: Vec<Vec<i64>> = encoded.iter().map(|e| e.0.clone()).collect();
         let batch = self.encoder.pad(&seqs);
-        let h = match (&self.fast, train) {
-            (Some(fast), false) => fast.hidden(&batch),
-            _ => self.encoder.hidden(&batch, train)?,
-        }; // [b, len, 384]
         let n = encoded.len() as i64;
-        let rows = Tensor::arange(n, (Kind::Int64, self.encoder.device));
-        let sp = Tensor::from_slice(&encoded.iter().map(|e| e.1 as i64).collect::<Vec<_>>()).to(self.encoder.device);
-        let tp = Tensor::from_slice(&encoded.iter().map(|e| e.2 as i64).collect::<Vec<_>>()).to(self.encoder.device);
-        let cls = h.select(1, 0);
-        let src = h.index(&[Some(rows.shallow_clone()), Some(sp)]);
-        let tgt = h.index(&[Some(rows), Some(tp)]);
+        let device = self.encoder.device;
+        let sp = Tensor::from_slice(&encoded.iter().map(|e| e.1 as i64).collect::<Vec<_>>()).to(device);
+        let tp = Tensor::from_slice(&encoded.iter().map(|e| e.2 as i64).collect::<Vec<_>>()).to(device);
+        // The head reads three states per statement: [CLS], source marker, target marker.
+        let (cls, src, tgt) = match (&self.fast, train) {
+            (Some(fast), false) => {
+                let picks = Tensor::stack(&[Tensor::zeros([n], (Kind::Int64, device)), sp, tp], 1); // [b, 3]
+                let h = fast.hidden_at(&batch, &picks); // [b, 3, 384]
+                (h.select(1, 0), h.select(1, 1), h.select(1, 2))
+            }
+            _ => {
+                let h = self.encoder.hidden(&batch, train)?; // [b, len, 384]
+                let rows = Tensor::arange(n, (Kind::Int64, device));
+                (h.select(1, 0), h.index(&[Some(rows.shallow_clone()), Some(sp)]), h.index(&[Some(rows), Some(tp)]))
+            }
+        };
         let features = Tensor::cat(&[cls, src, tgt], 1).dropout(self.dropout, train);
         Ok(self.head.forward(&features))
     }
@@ -167,14 +176,20 @@ impl DirectedStanceModel {
         inputs.par_iter().map(|i| encode_marked(tokenizer, i)).collect()
     }
 
-    /// Switches between the fused inference path and rust-bert's forward (for comparisons).
-    pub fn use_fused_attention(&mut self, on: bool) -> Result<()> {
-        self.fast = if on { Some(FastBert::from_encoder(&self.encoder)?) } else { None };
+    /// Switches between the fast inference path (at `precision`) and rust-bert's forward
+    /// (`None`, for comparisons). The precision is recorded in the model name of every row.
+    pub fn set_inference_path(&mut self, precision: Option<Precision>) -> Result<()> {
+        self.fast = precision.map(|p| FastBert::from_encoder(&self.encoder, p)).transpose()?;
+        self.name = match precision {
+            Some(Precision::Int8) => format!("{}+int8", self.base_name),
+            _ => self.base_name.clone(),
+        };
         Ok(())
     }
 
     pub fn set_name(&mut self, name: &str) {
         self.name = name.to_string();
+        self.base_name = name.to_string();
     }
 }
 
