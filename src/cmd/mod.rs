@@ -50,6 +50,9 @@ impl ModelArgs {
             let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
         }
         let device = self.device()?;
+        if self.precision == Precision::Int8 && device != tch::Device::Cpu {
+            bail!("--precision int8 uses fbgemm's CPU kernels; with --device cuda use f32");
+        }
         let dir = dyad::paths::encoder_dir(self.model_dir.as_deref())?;
         match self.scorer.as_str() {
             "trained" => {

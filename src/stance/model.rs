@@ -15,11 +15,30 @@ use std::path::Path;
 use tch::nn::{self, Module};
 use tch::{Device, Kind, Tensor};
 
-/// `[unused1]`..`[unused4]` in the BERT uncased vocabulary: never produced by the tokenizer.
-pub const SOURCE_OPEN: i64 = 2;
-pub const SOURCE_CLOSE: i64 = 3;
-pub const TARGET_OPEN: i64 = 4;
-pub const TARGET_CLOSE: i64 = 5;
+/// The tokens placed around the source and target mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Markers {
+    /// `[unused1]`…`[unused4]`: never produced by the tokenizer, but their embeddings were
+    /// never trained either (small and alike, cosine ≈ 0.82 to each other), and the embedding
+    /// layer stays frozen in training. Models up to v3.
+    #[default]
+    Unused,
+    /// `@ source @` and `# target #` (Zhou & Chen 2021's punctuation markers): pretrained,
+    /// distinct embeddings. Positions are tracked, so an `@` in the text is not mistaken for one.
+    Punct,
+}
+
+impl Markers {
+    /// (source open, source close, target open, target close) token ids.
+    pub fn ids(self) -> (i64, i64, i64, i64) {
+        match self {
+            Markers::Unused => (2, 3, 4, 5),
+            Markers::Punct => (1030, 1030, 1001, 1001),
+        }
+    }
+}
+
 const CLS: i64 = 101;
 const SEP: i64 = 102;
 const HIDDEN: i64 = 384;
@@ -32,6 +51,9 @@ pub struct Manifest {
     pub base_encoder: String,
     /// Encoder layers below this index are the base encoder's, unchanged.
     pub frozen_layers: usize,
+    /// Absent in manifests written before markers were configurable: those used `[unusedN]`.
+    #[serde(default)]
+    pub markers: Markers,
     pub config: serde_json::Value,
     pub data_sha256: std::collections::BTreeMap<String, String>,
     pub dev_metrics: serde_json::Value,
@@ -45,8 +67,13 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 }
 
 /// Token ids with the four markers placed around the source and target spans (char offsets),
-/// cut to [`MAX_TOKENS`] around the marked region. Returns ids and the marker positions.
-pub fn encode_marked(tokenizer: &impl Tokenizer<rust_tokenizers::vocab::BertVocab>, input: &StanceInput) -> (Vec<i64>, usize, usize) {
+/// cut to [`MAX_TOKENS`] around the marked region. Returns ids and the positions of the source
+/// and target opening markers (0, the [CLS] position, if truncation cut one off).
+pub fn encode_marked(
+    tokenizer: &impl Tokenizer<rust_tokenizers::vocab::BertVocab>,
+    input: &StanceInput,
+    markers: Markers,
+) -> (Vec<i64>, usize, usize) {
     let chars: Vec<char> = input.text.chars().collect();
     let clamp = |(a, b): (usize, usize)| (a.min(chars.len()), b.min(chars.len()).max(a.min(chars.len())));
     let (s, t) = (clamp(input.source), clamp(input.target));
@@ -57,14 +84,15 @@ pub fn encode_marked(tokenizer: &impl Tokenizer<rust_tokenizers::vocab::BertVoca
         let text: String = chars[a..b].iter().collect();
         tokenizer.convert_tokens_to_ids(&tokenizer.tokenize(&text))
     };
-    let (o1, c1, o2, c2) =
-        if source_first { (SOURCE_OPEN, SOURCE_CLOSE, TARGET_OPEN, TARGET_CLOSE) } else { (TARGET_OPEN, TARGET_CLOSE, SOURCE_OPEN, SOURCE_CLOSE) };
+    let (so, sc, to, tc) = markers.ids();
+    let (o1, c1, o2, c2) = if source_first { (so, sc, to, tc) } else { (to, tc, so, sc) };
     let mut body = piece(0, first.0);
     let region_start = body.len();
     body.push(o1);
     body.extend(piece(first.0, first.1));
     body.push(c1);
     body.extend(piece(first.1, second.0));
+    let second_open = body.len();
     body.push(o2);
     body.extend(piece(second.0, second.1));
     body.push(c2);
@@ -87,8 +115,10 @@ pub fn encode_marked(tokenizer: &impl Tokenizer<rust_tokenizers::vocab::BertVoca
     ids.push(CLS);
     ids.extend_from_slice(&body[lo..hi]);
     ids.push(SEP);
-    let find = |m: i64| ids.iter().position(|&x| x == m).unwrap_or(0);
-    let (sp, tp) = (find(SOURCE_OPEN), find(TARGET_OPEN));
+    // Position in `ids` of a body index, if it survived the cut (+1 for [CLS]).
+    let at = |k: usize| if (lo..hi).contains(&k) { k - lo + 1 } else { 0 };
+    let (first_pos, second_pos) = (at(region_start), at(second_open));
+    let (sp, tp) = if source_first { (first_pos, second_pos) } else { (second_pos, first_pos) };
     (ids, sp, tp)
 }
 
@@ -101,6 +131,7 @@ pub struct DirectedStanceModel {
     /// Fused-attention inference path, built once the weights are final (see [`FastBert`]).
     fast: Option<FastBert>,
     dropout: f64,
+    markers: Markers,
     pub batch_size: usize,
     name: String,
     /// The trained model's name without the inference precision suffix.
@@ -109,9 +140,9 @@ pub struct DirectedStanceModel {
 
 impl DirectedStanceModel {
     /// A fresh head over the base encoder (for training).
-    pub fn new(encoder: Encoder, dropout: f64) -> DirectedStanceModel {
+    pub fn new(encoder: Encoder, dropout: f64, markers: Markers) -> DirectedStanceModel {
         let head = nn::linear(encoder.vs.root() / "stance_head", 3 * HIDDEN, 3, Default::default());
-        DirectedStanceModel { encoder, head, fast: None, dropout, batch_size: 32, name: "stance-untrained".into(), base_name: "stance-untrained".into() }
+        DirectedStanceModel { encoder, head, fast: None, dropout, markers, batch_size: 32, name: "stance-untrained".into(), base_name: "stance-untrained".into() }
     }
 
     /// The shipped model: the base encoder, then the trained overlay from `dir`.
@@ -131,7 +162,7 @@ impl DirectedStanceModel {
                 manifest_path.display()
             );
         }
-        let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, 0.0);
+        let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, 0.0, manifest.markers);
         let missing = model.encoder.vs.load_partial(&weights)?;
         // load_partial adopts the file's dtype (fp16); compute in fp32.
         model.encoder.vs.float();
@@ -173,7 +204,8 @@ impl DirectedStanceModel {
     pub fn encode(&self, inputs: &[StanceInput]) -> Vec<(Vec<i64>, usize, usize)> {
         use rayon::prelude::*;
         let tokenizer = &self.encoder.tokenizer;
-        inputs.par_iter().map(|i| encode_marked(tokenizer, i)).collect()
+        let markers = self.markers;
+        inputs.par_iter().map(|i| encode_marked(tokenizer, i, markers)).collect()
     }
 
     /// Switches between the fast inference path (at `precision`) and rust-bert's forward
@@ -220,21 +252,30 @@ mod tests {
         };
         let tok = rust_tokenizers::tokenizer::BertTokenizer::from_file(dir.join("vocab.txt"), true, true).unwrap();
         let text = "China condemned Japan.";
-        let (ids, sp, tp) = encode_marked(&tok, &StanceInput { text: text.into(), source: (0, 5), target: (16, 21) });
+        let (source_open, _, target_open, _) = Markers::Unused.ids();
+        let (ids, sp, tp) = encode_marked(&tok, &StanceInput { text: text.into(), source: (0, 5), target: (16, 21) }, Markers::Unused);
         assert_eq!(ids[0], CLS);
         assert_eq!(*ids.last().unwrap(), SEP);
-        assert_eq!((ids[sp], ids[tp]), (SOURCE_OPEN, TARGET_OPEN));
+        assert_eq!((ids[sp], ids[tp]), (source_open, target_open));
         assert!(sp < tp);
         // Reversed direction: the target marker comes first.
-        let (ids2, sp2, tp2) = encode_marked(&tok, &StanceInput { text: text.into(), source: (16, 21), target: (0, 5) });
+        let (ids2, sp2, tp2) = encode_marked(&tok, &StanceInput { text: text.into(), source: (16, 21), target: (0, 5) }, Markers::Unused);
         assert!(tp2 < sp2);
         assert_eq!(ids2.len(), ids.len());
         // A long sentence keeps both markers.
         let long = format!("{} Iran warned Israel. {}", "word ".repeat(200), "more ".repeat(200));
         let s = long.find("Iran").unwrap();
         let t = long.find("Israel").unwrap();
-        let (ids3, sp3, tp3) = encode_marked(&tok, &StanceInput { text: long.clone(), source: (s, s + 4), target: (t, t + 6) });
+        let (ids3, sp3, tp3) = encode_marked(&tok, &StanceInput { text: long.clone(), source: (s, s + 4), target: (t, t + 6) }, Markers::Unused);
         assert_eq!(ids3.len(), MAX_TOKENS);
-        assert_eq!((ids3[sp3], ids3[tp3]), (SOURCE_OPEN, TARGET_OPEN));
+        assert_eq!((ids3[sp3], ids3[tp3]), (source_open, target_open));
+        // Punctuation markers: an "@" already in the text is not taken for the source marker.
+        let text = "Follow @un: China condemned Japan.";
+        let (c, j) = (text.find("China").unwrap(), text.find("Japan").unwrap());
+        let (ids4, sp4, tp4) = encode_marked(&tok, &StanceInput { text: text.into(), source: (c, c + 5), target: (j, j + 5) }, Markers::Punct);
+        let china = tok.convert_tokens_to_ids(&["china".to_string()])[0];
+        assert_eq!((ids4[sp4], ids4[sp4 + 1], ids4[sp4 + 2]), (1030, china, 1030));
+        assert_eq!(ids4[tp4], 1001);
+        assert!(ids4[..sp4].contains(&1030), "the text's own @ comes first: {ids4:?}");
     }
 }

