@@ -63,7 +63,9 @@ fn stance_belongs_to_the_pair_not_the_sentence() {
 #[test]
 fn eval_command_on_a_small_labelled_file() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/labelled_small.jsonl");
-    let out = common::dyad().arg("eval").arg(&file).output().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let predictions = dir.path().join("predictions.jsonl");
+    let out = common::dyad().arg("eval").arg(&file).arg("--predictions").arg(&predictions).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("6 statements"), "{text}");
@@ -72,6 +74,17 @@ fn eval_command_on_a_small_labelled_file() {
     // The matrix rows add up to the file and the model gets most of these plain cases.
     assert!(acc >= 4.0 / 6.0, "{text}");
     assert!(text.contains("gold \\ pred"));
+    // The predictions file holds the same six items, and its agreements give the accuracy.
+    let items: Vec<serde_json::Value> =
+        std::fs::read_to_string(&predictions).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(items.len(), 6);
+    let right = items.iter().filter(|v| v["gold"] == v["predicted"]).count();
+    assert!((right as f64 / 6.0 - acc).abs() < 1e-3, "{right} right vs accuracy {acc}");
+    for v in &items {
+        let p = &v["scores"][0];
+        let sum = p["p_cooperative"].as_f64().unwrap() + p["p_neutral"].as_f64().unwrap() + p["p_hostile"].as_f64().unwrap();
+        assert!((sum - 1.0).abs() < 1e-3 && v["text"].is_string() && v["source"].is_array(), "{v}");
+    }
 }
 
 #[test]

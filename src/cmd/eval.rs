@@ -1,8 +1,8 @@
 use anyhow::{bail, Context, Result};
 use dyad::stance::data::{load_directed_sentiment, load_plv, read_keys, Example};
-use dyad::stance::train::{eval_directed_sentiment, eval_examples, eval_plv};
+use dyad::stance::train::{eval_directed_sentiment, eval_examples, eval_plv, Prediction};
 use dyad::stance::Label;
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 /// Accuracy, macro-F1 and confusion matrix of the stance model on a labelled file.
@@ -27,12 +27,31 @@ pub struct Args {
     /// For .conll files: print this many sentences where the pairs differ from the annotation.
     #[arg(long, default_value_t = 0)]
     pub show: usize,
+    /// Write every evaluated item as a JSON line (key, text, source and target spans, gold,
+    /// predicted, the model's probabilities) to inspect the errors behind the figures.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub predictions: Option<PathBuf>,
     #[command(flatten)]
     pub model: super::ModelArgs,
 }
 
+fn write_predictions(path: Option<&PathBuf>, predictions: &[Prediction]) -> Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
+    for p in predictions {
+        serde_json::to_writer(&mut out, p)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush().with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("wrote {} predictions to {}", predictions.len(), path.display());
+    Ok(())
+}
+
 pub fn run(a: Args) -> Result<()> {
     if a.file.extension().is_some_and(|e| e == "conll") {
+        if a.predictions.is_some() {
+            bail!("--predictions is for stance files; for {} use --show N", a.file.display());
+        }
         return run_conll(&a);
     }
     let scorer = a.model.load()?;
@@ -46,6 +65,7 @@ pub fn run(a: Args) -> Result<()> {
             s.retain(|x| k.contains(&x.key));
         }
         let r = eval_plv(scorer.as_ref(), &s)?;
+        write_predictions(a.predictions.as_ref(), &r.predictions)?;
         println!("{} sentences ({} unreadable rows skipped)\n\ncooperative vs hostile (source→target):\n{}", s.len(), skipped, r.coop_vs_hostile.render());
         println!("directed 3-class, both directions (reverse = neutral unless mutual):\n{}", r.directed.render());
     } else if first.split('\t').any(|c| c == "p") && first.contains("label") {
@@ -53,8 +73,9 @@ pub fn run(a: Args) -> Result<()> {
         if let Some(k) = &keep {
             s.retain(|x| k.contains(&x.key));
         }
-        let c = eval_directed_sentiment(scorer.as_ref(), &s)?;
-        println!("{} sentences ({} unreadable rows skipped)\n\n5-class from two directed calls:\n{}", s.len(), skipped, c.render());
+        let r = eval_directed_sentiment(scorer.as_ref(), &s)?;
+        write_predictions(a.predictions.as_ref(), &r.predictions)?;
+        println!("{} sentences ({} unreadable rows skipped)\n\n5-class from two directed calls:\n{}", s.len(), skipped, r.confusion.render());
     } else if first.trim_start().starts_with('{') {
         let g = dyad::actors::Gazetteer::builtin();
         let today = chrono::Local::now().date_naive();
@@ -80,8 +101,9 @@ pub fn run(a: Args) -> Result<()> {
             let label: Label = v["label"].as_str().unwrap_or("").parse().map_err(|e: String| anyhow::anyhow!("{}:{}: {e}", a.file.display(), i + 1))?;
             ex.push(Example { input: dyad::stance::StanceInput { text: text.into(), source, target }, label, key: String::new() });
         }
-        let c = eval_examples(scorer.as_ref(), &ex)?;
-        println!("{} statements\n\n3-class:\n{}", ex.len(), c.render());
+        let r = eval_examples(scorer.as_ref(), &ex)?;
+        write_predictions(a.predictions.as_ref(), &r.predictions)?;
+        println!("{} statements\n\n3-class:\n{}", ex.len(), r.confusion.render());
     } else {
         bail!("{}: unknown labelled format (expected PLV TSV, directed-sentiment TSV or JSONL)", a.file.display());
     }

@@ -99,11 +99,46 @@ pub fn five_class(pq: &StanceScore, qp: &StanceScore) -> usize {
     }
 }
 
+/// One evaluated item, as `dyad eval --predictions` writes it: what was asked, the gold label
+/// and what the model said, so every number of the evaluation can be checked by hand.
+#[derive(Debug, Clone, Serialize)]
+pub struct Prediction {
+    /// sha256 of the sentence (first 16 hex digits), as in the split files.
+    pub key: String,
+    pub text: String,
+    /// Char spans; for a directed-sentiment sentence, p and q.
+    pub source: (usize, usize),
+    pub target: (usize, usize),
+    pub gold: String,
+    pub predicted: String,
+    /// source→target; for a directed-sentiment sentence p→q then q→p.
+    pub scores: Vec<StanceScore>,
+}
+
+fn prediction(e: &Example, gold: &str, predicted: &str, scores: Vec<StanceScore>) -> Prediction {
+    Prediction {
+        key: e.key.clone(),
+        text: e.input.text.clone(),
+        source: e.input.source,
+        target: e.input.target,
+        gold: gold.to_string(),
+        predicted: predicted.to_string(),
+        scores,
+    }
+}
+
+/// A confusion matrix and the items behind it.
+pub struct Evaluation {
+    pub confusion: Confusion,
+    pub predictions: Vec<Prediction>,
+}
+
 /// Results on the PLV dev part: cooperative-vs-hostile on the given direction, and 3 classes
-/// over both directions.
+/// over both directions (the predictions are the directed items).
 pub struct PlvEval {
     pub coop_vs_hostile: Confusion,
     pub directed: Confusion,
+    pub predictions: Vec<Prediction>,
 }
 
 pub fn eval_plv(scorer: &dyn StanceScorer, sentences: &[PlvSentence]) -> Result<PlvEval> {
@@ -112,38 +147,45 @@ pub fn eval_plv(scorer: &dyn StanceScorer, sentences: &[PlvSentence]) -> Result<
     let scores = scorer.score(&inputs)?;
     let mut cvh = Confusion::new(&["cooperative", "hostile"]);
     let mut directed = Confusion::new(&["cooperative", "neutral", "hostile"]);
+    let mut predictions = Vec::with_capacity(ex.len());
     for (k, (e, s)) in ex.iter().zip(&scores).enumerate() {
         directed.add(label_index(e.label) as usize, label_index(s.label()) as usize);
+        predictions.push(prediction(e, e.label.as_str(), s.label().as_str(), vec![*s]));
         if k % 2 == 0 {
             // Forward direction: which of the two polarities does the model prefer?
             let gold = if e.label == Label::Cooperative { 0 } else { 1 };
             cvh.add(gold, if s.p_cooperative >= s.p_hostile { 0 } else { 1 });
         }
     }
-    Ok(PlvEval { coop_vs_hostile: cvh, directed })
+    Ok(PlvEval { coop_vs_hostile: cvh, directed, predictions })
 }
 
 pub const FIVE_CLASS: [&str; 5] = ["neutral", "positive p→q", "positive q→p", "negative p→q", "negative q→p"];
 
-pub fn eval_directed_sentiment(scorer: &dyn StanceScorer, sentences: &[DsSentence]) -> Result<Confusion> {
+pub fn eval_directed_sentiment(scorer: &dyn StanceScorer, sentences: &[DsSentence]) -> Result<Evaluation> {
     let ex = ds_examples(sentences);
     let inputs: Vec<_> = ex.iter().map(|e| e.input.clone()).collect();
     let scores = scorer.score(&inputs)?;
-    let mut c = Confusion::new(&FIVE_CLASS);
-    for (s, pair) in sentences.iter().zip(scores.chunks(2)) {
-        c.add(s.label, five_class(&pair[0], &pair[1]));
+    let mut confusion = Confusion::new(&FIVE_CLASS);
+    let mut predictions = Vec::with_capacity(sentences.len());
+    for ((s, pair), e) in sentences.iter().zip(scores.chunks(2)).zip(ex.chunks(2)) {
+        let predicted = five_class(&pair[0], &pair[1]);
+        confusion.add(s.label, predicted);
+        predictions.push(prediction(&e[0], FIVE_CLASS[s.label], FIVE_CLASS[predicted], pair.to_vec()));
     }
-    Ok(c)
+    Ok(Evaluation { confusion, predictions })
 }
 
-pub fn eval_examples(scorer: &dyn StanceScorer, examples: &[Example]) -> Result<Confusion> {
+pub fn eval_examples(scorer: &dyn StanceScorer, examples: &[Example]) -> Result<Evaluation> {
     let inputs: Vec<_> = examples.iter().map(|e| e.input.clone()).collect();
     let scores = scorer.score(&inputs)?;
-    let mut c = Confusion::new(&["cooperative", "neutral", "hostile"]);
+    let mut confusion = Confusion::new(&["cooperative", "neutral", "hostile"]);
+    let mut predictions = Vec::with_capacity(examples.len());
     for (e, s) in examples.iter().zip(&scores) {
-        c.add(label_index(e.label) as usize, label_index(s.label()) as usize);
+        confusion.add(label_index(e.label) as usize, label_index(s.label()) as usize);
+        predictions.push(prediction(e, e.label.as_str(), s.label().as_str(), vec![*s]));
     }
-    Ok(c)
+    Ok(Evaluation { confusion, predictions })
 }
 
 /// Loads the config; relative paths in it are taken from the config file's folder.
@@ -291,6 +333,7 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
     let ds = eval_directed_sentiment(&model, &d.ds_valid)?;
     log(&format!("PLV dev, cooperative vs hostile:\n{}", plv.coop_vs_hostile.render()));
     log(&format!("PLV dev, directed 3-class (both directions):\n{}", plv.directed.render()));
+    let ds = ds.confusion;
     log(&format!("directed_sentiment_valid, 5-class from two directed calls:\n{}", ds.render()));
 
     // Ship only what training changed, in fp16.
