@@ -213,7 +213,18 @@ pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn Stance
                 checkpoint.display()
             );
         }
-        read_checkpoint(&checkpoint)?
+        let (done, rows) = read_checkpoint(&checkpoint)?;
+        // One output, one model: rows scored by another model (or precision) would mix
+        // two instruments in one series.
+        if let Some(r) = rows.iter().find(|r| r.model != scorer.model_name()) {
+            bail!(
+                "{}: its rows were scored by {:?}, this run uses {:?}; resume with the same --scorer, --stance-dir and --precision, or delete it to start over",
+                checkpoint.display(),
+                r.model,
+                scorer.model_name()
+            );
+        }
+        (done, rows)
     } else {
         (HashSet::new(), Vec::new())
     };

@@ -99,6 +99,13 @@ fn strict_stops_and_resume_continues() {
     let rows = dyad::store::frame_to_rows(&dyad::store::read_scored(&out).unwrap()).unwrap();
     assert!(rows.iter().all(|r| r.article_id != "a1"), "a1 was taken from the checkpoint, not rescored");
     assert!(rows.iter().any(|r| r.article_id == "a2"));
+
+    // Resuming with another model (here the int8 path) is refused: one output, one model.
+    let row = serde_json::to_string(&rows[0]).unwrap();
+    std::fs::write(&ck, format!("{{\"article_id\":\"{}\",\"rows\":[{row}]}}\n", rows[0].article_id)).unwrap();
+    let o = dyad().arg("score").arg(&archive).arg("-o").arg(&out).args(["--resume", "--quiet", "--precision", "int8"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("dyad-stance-minilm-v1+int8") && err.contains("--precision"), "{err}");
 }
 
 #[test]
