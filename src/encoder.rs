@@ -10,6 +10,8 @@ use tch::{nn::VarStore, Device, Kind, Tensor};
 pub const MAX_TOKENS: usize = 128;
 
 pub struct Encoder {
+    /// Attention heads, from the encoder's config.json (the fast path needs them).
+    pub heads: i64,
     pub tokenizer: BertTokenizer,
     pub model: BertModel<BertEmbeddings>,
     pub vs: VarStore,
@@ -31,7 +33,7 @@ impl Encoder {
         let model = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
         let weights = dir.join("model.safetensors");
         vs.load(&weights).with_context(|| format!("loading encoder weights {}", weights.display()))?;
-        Ok(Encoder { tokenizer, model, vs, device })
+        Ok(Encoder { heads: config.num_attention_heads, tokenizer, model, vs, device })
     }
 
     /// Word-piece ids with [CLS] … [SEP], truncated to [`MAX_TOKENS`].
@@ -157,6 +159,39 @@ impl Linear {
     }
 }
 
+/// Runs `f` with file descriptor 2 pointed at /dev/null, restoring it afterwards (also on panic).
+fn with_stderr_muted<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(i32);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            // SAFETY: self.0 is a descriptor dup'ed from 2 below and owned here.
+            unsafe {
+                libc::dup2(self.0, 2);
+                libc::close(self.0);
+            }
+        }
+    }
+    use std::io::Write;
+    let _ = std::io::stderr().flush();
+    // SAFETY: plain descriptor calls; every descriptor opened here is closed here.
+    let _restore = unsafe {
+        let saved = libc::dup(2);
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
+        if saved < 0 || null < 0 {
+            for fd in [saved, null] {
+                if fd >= 0 {
+                    libc::close(fd);
+                }
+            }
+            return f();
+        }
+        libc::dup2(null, 2);
+        libc::close(null);
+        Restore(saved)
+    };
+    f()
+}
+
 /// Per-tensor affine int8 quantisation with fbgemm's `ChooseQuantizationParams` (range widened
 /// to include 0, zero point from the side with the smaller error, rounded and clamped).
 fn quantize_int8(w: &Tensor) -> (Tensor, f64, i64) {
@@ -169,18 +204,24 @@ fn quantize_int8(w: &Tensor) -> (Tensor, f64, i64) {
     }
     let (from_min, from_max) = (qmin - min / scale, qmax - max / scale);
     let (err_min, err_max) = (qmin.abs() + (min / scale).abs(), qmax.abs() + (max / scale).abs());
-    let zero_point = if err_min < err_max { from_min } else { from_max }.round().clamp(qmin, qmax) as i64;
+    // nearbyint in fbgemm: halves to even (a row spanning exactly [−1, 1] gives −0.5 → 0).
+    let zero_point = if err_min < err_max { from_min } else { from_max }.round_ties_even().clamp(qmin, qmax) as i64;
     let q = (w / scale).round().g_add_scalar(zero_point).clamp(qmin, qmax).to_kind(Kind::Int8);
     (q, scale, zero_point)
 }
 
+/// Query, key and value projections.
+enum Projections {
+    /// One `[3·hidden, hidden]` matrix: one GEMM instead of three (every layer but the last).
+    Fused(Linear),
+    /// The last layer: queries are needed only at a few positions (see [`FastBert::hidden_at`]),
+    /// keys and values at all of them.
+    Split { q: Linear, kv: Linear },
+}
+
 /// Weights of one transformer layer, taken from the encoder's VarStore.
 struct LayerWeights {
-    /// Query, key and value projections as one `[3·hidden, hidden]` matrix: one GEMM, not three.
-    qkv: Linear,
-    /// The same projections split, for the last layer where only a few queries are needed.
-    q: Linear,
-    kv: Linear,
+    projections: Projections,
     attn_out: Linear,
     attn_norm: (Tensor, Tensor),
     inter: Linear,
@@ -206,7 +247,22 @@ pub struct FastBert {
 
 impl FastBert {
     pub fn from_encoder(enc: &Encoder, precision: Precision) -> Result<FastBert> {
-        tch::no_grad(|| FastBert::build(enc, precision))
+        if precision == Precision::F32 {
+            return tch::no_grad(|| FastBert::build(enc, precision));
+        }
+        // libtorch 2.4 prints a deprecation line the first time each fbgemm int8 kernel runs
+        // (TORCH_WARN_ONCE through c10's logger, which a C++ host cannot configure). Packing
+        // and one tiny warm-up pass run with stderr muted, so scoring itself prints nothing;
+        // errors still arrive as `Err` values, not on stderr.
+        with_stderr_muted(|| {
+            tch::no_grad(|| {
+                let fast = FastBert::build(enc, precision)?;
+                let device = fast.word.device();
+                let batch = Batch { ids: Tensor::from_slice(&[101i64, 102]).view([1, 2]).to(device), mask: Tensor::ones([1, 2], (Kind::Int64, device)) };
+                let _ = fast.hidden_at(&batch, &Tensor::zeros([1, 1], (Kind::Int64, device)));
+                Ok(fast)
+            })
+        })
     }
 
     fn build(enc: &Encoder, precision: Precision) -> Result<FastBert> {
@@ -221,20 +277,24 @@ impl FastBert {
         };
         let mut layers: Vec<LayerWeights> = Vec::new();
         let emb_norm = pair("embeddings.LayerNorm")?;
-        for i in 0.. {
+        let layer_count = (0..).take_while(|i| vars.contains_key(&format!("encoder.layer.{i}.attention.self.query.weight"))).count();
+        for i in 0..layer_count {
             let p = format!("encoder.layer.{i}");
-            if !vars.contains_key(&format!("{p}.attention.self.query.weight")) {
-                break;
-            }
+            let last = i + 1 == layer_count;
             let (qw, qb) = pair(&format!("{p}.attention.self.query"))?;
             let (kw, kb) = pair(&format!("{p}.attention.self.key"))?;
             let (vw, vb) = pair(&format!("{p}.attention.self.value"))?;
             let attn_norm = pair(&format!("{p}.attention.output.LayerNorm"))?;
             let (iw, ib) = pair(&format!("{p}.intermediate.dense"))?;
             layers.push(LayerWeights {
-                qkv: Linear::new(Tensor::cat(&[&qw, &kw, &vw], 0), Tensor::cat(&[&qb, &kb, &vb], 0), precision),
-                kv: Linear::new(Tensor::cat(&[&kw, &vw], 0), Tensor::cat(&[&kb, &vb], 0), precision),
-                q: Linear::new(qw, qb, precision),
+                projections: if last {
+                    Projections::Split {
+                        q: Linear::new(qw, qb, precision),
+                        kv: Linear::new(Tensor::cat(&[&kw, &vw], 0), Tensor::cat(&[&kb, &vb], 0), precision),
+                    }
+                } else {
+                    Projections::Fused(Linear::new(Tensor::cat(&[&qw, &kw, &vw], 0), Tensor::cat(&[&qb, &kb, &vb], 0), precision))
+                },
                 attn_out: linear(&format!("{p}.attention.output.dense"))?,
                 inter: Linear::new(iw, ib, precision),
                 attn_norm,
@@ -248,7 +308,8 @@ impl FastBert {
             token_type: get("embeddings.token_type_embeddings.weight")?,
             emb_norm,
             layers,
-            heads: 12,
+            heads: enc.heads,
+            // rust-bert's BertModel uses this epsilon whatever config.json says; so do we.
             eps: 1e-12,
             precision,
         })
@@ -284,7 +345,8 @@ impl FastBert {
         // True where a key may be attended to; broadcast over heads and queries.
         let mask = batch.mask.to_kind(Kind::Bool).view([b, 1, 1, len]);
         for l in &self.layers[..self.layers.len() - 1] {
-            let (q, k, v) = self.split_qkv(&l.qkv.apply(&x));
+            let Projections::Fused(qkv) = &l.projections else { unreachable!("lower layers' projections are fused") };
+            let (q, k, v) = self.split_qkv(&qkv.apply(&x));
             x = self.finish_layer(l, &x, &q, &k, &v, &mask);
         }
         (x, mask)
@@ -303,14 +365,6 @@ impl FastBert {
         (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap())
     }
 
-    /// Last hidden states `[batch, len, hidden]`; call under `tch::no_grad`.
-    pub fn hidden(&self, batch: &Batch) -> Tensor {
-        let (x, mask) = self.lower_layers(batch);
-        let last = self.layers.last().expect("encoder has layers");
-        let (q, k, v) = self.split_qkv(&last.qkv.apply(&x));
-        self.finish_layer(last, &x, &q, &k, &v, &mask)
-    }
-
     /// Last hidden states at `positions` only (`[batch, m]` token indices → `[batch, m, hidden]`):
     /// the last layer's queries and feed-forward run for those m tokens instead of all of them,
     /// which is exact (a token's state depends on the others only through keys and values).
@@ -319,9 +373,10 @@ impl FastBert {
         let last = self.layers.last().expect("encoder has layers");
         let (b, m, hidden) = (x.size()[0], positions.size()[1], x.size()[2]);
         let xq = x.gather(1, &positions.unsqueeze(-1).expand([b, m, hidden], false), false);
-        let mut kv = self.split_heads(&last.kv.apply(&x), 2).into_iter();
+        let Projections::Split { q, kv } = &last.projections else { unreachable!("the last layer's projections are split") };
+        let mut kv = self.split_heads(&kv.apply(&x), 2).into_iter();
         let (k, v) = (kv.next().unwrap(), kv.next().unwrap());
-        let q = self.split_heads(&last.q.apply(&xq), 1).pop().unwrap();
+        let q = self.split_heads(&q.apply(&xq), 1).pop().unwrap();
         self.finish_layer(last, &xq, &q, &k, &v, &mask)
     }
 }

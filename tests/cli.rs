@@ -116,6 +116,11 @@ fn classify_one_and_many() {
     for k in ["stance", "label", "p_cooperative", "p_neutral", "p_hostile"] {
         assert!(!v[k].is_null(), "{k} in {o}");
     }
+    // The int8 path: same label here, and libtorch's one-time deprecation notices stay muted.
+    let (o8, err8) = run_ok(dyad().args(["classify", "Russia launched missile strikes on Ukraine.", "--source", "Russia", "--target", "UKR", "--precision", "int8"]));
+    let v8: serde_json::Value = serde_json::from_str(o8.trim()).unwrap();
+    assert_eq!(v8["label"], v["label"], "{o8} vs {o}");
+    assert!(!err8.contains("deprecated"), "{err8}");
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("pairs.jsonl");
     std::fs::write(

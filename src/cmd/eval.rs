@@ -35,14 +35,16 @@ pub struct Args {
     pub model: super::ModelArgs,
 }
 
-fn write_predictions(path: Option<&PathBuf>, predictions: &[Prediction]) -> Result<()> {
-    let Some(path) = path else { return Ok(()) };
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
+/// Writes the evaluated items as JSON lines to `out` (created before scoring, so a bad path
+/// fails at once).
+fn write_predictions(out: Option<(std::fs::File, &PathBuf)>, predictions: &[Prediction]) -> Result<()> {
+    let Some((file, path)) = out else { return Ok(()) };
+    let mut w = std::io::BufWriter::new(file);
     for p in predictions {
-        serde_json::to_writer(&mut out, p)?;
-        out.write_all(b"\n")?;
+        serde_json::to_writer(&mut w, p)?;
+        w.write_all(b"\n")?;
     }
-    out.flush().with_context(|| format!("writing {}", path.display()))?;
+    w.flush().with_context(|| format!("writing {}", path.display()))?;
     eprintln!("wrote {} predictions to {}", predictions.len(), path.display());
     Ok(())
 }
@@ -54,6 +56,10 @@ pub fn run(a: Args) -> Result<()> {
         }
         return run_conll(&a);
     }
+    let predictions_out = match &a.predictions {
+        Some(p) => Some((std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?, p)),
+        None => None,
+    };
     let scorer = a.model.load()?;
     let keep = a.split.as_ref().map(|p| read_keys(p)).transpose()?;
     let header = std::fs::read_to_string(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
@@ -65,7 +71,7 @@ pub fn run(a: Args) -> Result<()> {
             s.retain(|x| k.contains(&x.key));
         }
         let r = eval_plv(scorer.as_ref(), &s)?;
-        write_predictions(a.predictions.as_ref(), &r.predictions)?;
+        write_predictions(predictions_out, &r.predictions)?;
         println!("{} sentences ({} unreadable rows skipped)\n\ncooperative vs hostile (source→target):\n{}", s.len(), skipped, r.coop_vs_hostile.render());
         println!("directed 3-class, both directions (reverse = neutral unless mutual):\n{}", r.directed.render());
     } else if first.split('\t').any(|c| c == "p") && first.contains("label") {
@@ -74,7 +80,7 @@ pub fn run(a: Args) -> Result<()> {
             s.retain(|x| k.contains(&x.key));
         }
         let r = eval_directed_sentiment(scorer.as_ref(), &s)?;
-        write_predictions(a.predictions.as_ref(), &r.predictions)?;
+        write_predictions(predictions_out, &r.predictions)?;
         println!("{} sentences ({} unreadable rows skipped)\n\n5-class from two directed calls:\n{}", s.len(), skipped, r.confusion.render());
     } else if first.trim_start().starts_with('{') {
         let g = dyad::actors::Gazetteer::builtin();
@@ -99,10 +105,11 @@ pub fn run(a: Args) -> Result<()> {
                 continue;
             };
             let label: Label = v["label"].as_str().unwrap_or("").parse().map_err(|e: String| anyhow::anyhow!("{}:{}: {e}", a.file.display(), i + 1))?;
-            ex.push(Example { input: dyad::stance::StanceInput { text: text.into(), source, target }, label, key: String::new() });
+            let key = dyad::stance::data::sentence_key(text);
+            ex.push(Example { input: dyad::stance::StanceInput { text: text.into(), source, target }, label, key });
         }
         let r = eval_examples(scorer.as_ref(), &ex)?;
-        write_predictions(a.predictions.as_ref(), &r.predictions)?;
+        write_predictions(predictions_out, &r.predictions)?;
         println!("{} statements\n\n3-class:\n{}", ex.len(), r.confusion.render());
     } else {
         bail!("{}: unknown labelled format (expected PLV TSV, directed-sentiment TSV or JSONL)", a.file.display());

@@ -36,9 +36,8 @@ pub struct ModelArgs {
     #[arg(long, value_name = "DIR")]
     pub stance_dir: Option<PathBuf>,
     /// Arithmetic of the trained model on CPU: f32 (as trained) or int8 (quantised linear
-    /// layers, about 2x faster, 99.7 % of labels as f32; figures in models/README.md). The
-    /// `model` column records int8 as `<model>+int8`. libtorch 2.4 prints two deprecation
-    /// lines for its int8 kernels; TORCH_CPP_LOG_LEVEL=ERROR silences them.
+    /// layers, about 2x faster, 98–99.7 % of labels as f32; figures in models/README.md). The
+    /// `model` column records int8 as `<model>+int8`.
     #[arg(long, value_enum, default_value_t = Precision::F32)]
     pub precision: Precision,
 }
@@ -50,6 +49,9 @@ impl ModelArgs {
             let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
         }
         let device = self.device()?;
+        if self.precision != Precision::F32 && self.scorer != "trained" {
+            bail!("--precision int8 applies to the trained scorer only");
+        }
         if self.precision == Precision::Int8 && device != tch::Device::Cpu {
             bail!("--precision int8 uses fbgemm's CPU kernels; with --device cuda use f32");
         }
