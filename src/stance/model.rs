@@ -98,25 +98,38 @@ pub fn encode_marked(
     body.push(c2);
     let region_end = body.len();
     body.extend(piece(second.1, chars.len()));
-    // Keep the marked region and as much context on both sides as fits.
+    // Keep the marked region and as much context on both sides as fits; a region longer than
+    // the room keeps its two ends (each mention with its markers) and drops the middle.
     let room = MAX_TOKENS - 2;
-    let (lo, hi) = if body.len() <= room {
-        (0, body.len())
+    let kept: Vec<std::ops::Range<usize>> = if body.len() <= room {
+        vec![0..body.len()]
     } else if region_end - region_start >= room {
-        (region_start, region_start + room)
+        let head = room / 2;
+        vec![region_start..region_start + head, region_end - (room - head)..region_end]
     } else {
         let spare = room - (region_end - region_start);
         let left = (spare / 2).min(region_start);
         let right = (spare - left).min(body.len() - region_end);
         let left = (spare - right).min(region_start);
-        (region_start - left, region_end + right)
+        vec![region_start - left..region_end + right]
     };
-    let mut ids = Vec::with_capacity(hi - lo + 2);
+    let mut ids = Vec::with_capacity(room + 2);
     ids.push(CLS);
-    ids.extend_from_slice(&body[lo..hi]);
+    for r in &kept {
+        ids.extend_from_slice(&body[r.clone()]);
+    }
     ids.push(SEP);
-    // Position in `ids` of a body index, if it survived the cut (+1 for [CLS]).
-    let at = |k: usize| if (lo..hi).contains(&k) { k - lo + 1 } else { 0 };
+    // Position in `ids` of a body index, if it survived the cut (0, the [CLS] position, if not).
+    let at = |k: usize| {
+        let mut offset = 1;
+        for r in &kept {
+            if r.contains(&k) {
+                return offset + k - r.start;
+            }
+            offset += r.len();
+        }
+        0
+    };
     let (first_pos, second_pos) = (at(region_start), at(second_open));
     let (sp, tp) = if source_first { (first_pos, second_pos) } else { (second_pos, first_pos) };
     (ids, sp, tp)
@@ -269,6 +282,13 @@ mod tests {
         let (ids3, sp3, tp3) = encode_marked(&tok, &StanceInput { text: long.clone(), source: (s, s + 4), target: (t, t + 6) }, Markers::Unused);
         assert_eq!(ids3.len(), MAX_TOKENS);
         assert_eq!((ids3[sp3], ids3[tp3]), (source_open, target_open));
+        // Mentions further apart than the model's window: both ends are kept with their markers.
+        let far = format!("Iran warned {} Israel.", "word ".repeat(300));
+        let (s, t) = (0, far.find("Israel").unwrap());
+        let (ids5, sp5, tp5) = encode_marked(&tok, &StanceInput { text: far.clone(), source: (s, s + 4), target: (t, t + 6) }, Markers::Unused);
+        assert_eq!(ids5.len(), MAX_TOKENS);
+        assert_eq!((ids5[sp5], ids5[tp5]), (source_open, target_open));
+        assert!(sp5 > 0 && tp5 > sp5);
         // Punctuation markers: an "@" already in the text is not taken for the source marker.
         let text = "Follow @un: China condemned Japan.";
         let (c, j) = (text.find("China").unwrap(), text.find("Japan").unwrap());
