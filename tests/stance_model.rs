@@ -74,6 +74,7 @@ fn eval_command_on_a_small_labelled_file() {
     // The matrix rows add up to the file and the model gets most of these plain cases.
     assert!(acc >= 4.0 / 6.0, "{text}");
     assert!(text.contains("gold \\ pred"));
+    assert!(text.contains("calibration over 6 directed items: Brier"), "{text}");
     // The predictions file holds the same six items, and its agreements give the accuracy.
     let items: Vec<serde_json::Value> =
         std::fs::read_to_string(&predictions).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();

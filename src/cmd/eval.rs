@@ -74,6 +74,7 @@ pub fn run(a: Args) -> Result<()> {
         write_predictions(predictions_out, &r.predictions)?;
         println!("{} sentences ({} unreadable rows skipped)\n\ncooperative vs hostile (source→target):\n{}", s.len(), skipped, r.coop_vs_hostile.render());
         println!("directed 3-class, both directions (reverse = neutral unless mutual):\n{}", r.directed.render());
+        println!("{}", r.calibration.render());
     } else if first.split('\t').any(|c| c == "p") && first.contains("label") {
         let (mut s, skipped) = load_directed_sentiment(&a.file)?;
         if let Some(k) = &keep {
@@ -82,6 +83,7 @@ pub fn run(a: Args) -> Result<()> {
         let r = eval_directed_sentiment(scorer.as_ref(), &s)?;
         write_predictions(predictions_out, &r.predictions)?;
         println!("{} sentences ({} unreadable rows skipped)\n\n5-class from two directed calls:\n{}", s.len(), skipped, r.confusion.render());
+        println!("{}", r.calibration.render());
     } else if first.trim_start().starts_with('{') {
         let g = dyad::actors::Gazetteer::builtin();
         let today = chrono::Local::now().date_naive();
@@ -111,6 +113,7 @@ pub fn run(a: Args) -> Result<()> {
         let r = eval_examples(scorer.as_ref(), &ex)?;
         write_predictions(predictions_out, &r.predictions)?;
         println!("{} statements\n\n3-class:\n{}", ex.len(), r.confusion.render());
+        println!("{}", r.calibration.render());
     } else {
         bail!("{}: unknown labelled format (expected PLV TSV, directed-sentiment TSV or JSONL)", a.file.display());
     }

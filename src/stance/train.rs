@@ -2,7 +2,7 @@
 //! write the weights with a manifest (config, data hashes, dev metrics) beside them.
 //! Also the evaluations that `dyad eval` and the model card report.
 use super::data::*;
-use super::metrics::Confusion;
+use super::metrics::{Calibration, Confusion};
 use super::model::{sha256_file, DirectedStanceModel, Manifest, Markers};
 use super::{Label, StanceScore, StanceScorer};
 use crate::encoder::Encoder;
@@ -127,10 +127,21 @@ fn prediction(e: &Example, gold: &str, predicted: &str, scores: Vec<StanceScore>
     }
 }
 
-/// A confusion matrix and the items behind it.
+/// A confusion matrix, the calibration of the directed calls, and the items behind them.
 pub struct Evaluation {
     pub confusion: Confusion,
+    pub calibration: Calibration,
     pub predictions: Vec<Prediction>,
+}
+
+/// Directed items for [`Calibration`]: probabilities in label-index order and the gold index.
+fn calibration_of(examples: &[Example], scores: &[StanceScore]) -> Calibration {
+    let items: Vec<([f32; 3], usize)> = examples
+        .iter()
+        .zip(scores)
+        .map(|(e, s)| ([s.p_cooperative, s.p_neutral, s.p_hostile], label_index(e.label) as usize))
+        .collect();
+    Calibration::new(&items)
 }
 
 /// Results on the PLV dev part: cooperative-vs-hostile on the given direction, and 3 classes
@@ -138,6 +149,7 @@ pub struct Evaluation {
 pub struct PlvEval {
     pub coop_vs_hostile: Confusion,
     pub directed: Confusion,
+    pub calibration: Calibration,
     pub predictions: Vec<Prediction>,
 }
 
@@ -157,7 +169,7 @@ pub fn eval_plv(scorer: &dyn StanceScorer, sentences: &[PlvSentence]) -> Result<
             cvh.add(gold, if s.p_cooperative >= s.p_hostile { 0 } else { 1 });
         }
     }
-    Ok(PlvEval { coop_vs_hostile: cvh, directed, predictions })
+    Ok(PlvEval { coop_vs_hostile: cvh, directed, calibration: calibration_of(&ex, &scores), predictions })
 }
 
 pub const FIVE_CLASS: [&str; 5] = ["neutral", "positive p→q", "positive q→p", "negative p→q", "negative q→p"];
@@ -173,7 +185,7 @@ pub fn eval_directed_sentiment(scorer: &dyn StanceScorer, sentences: &[DsSentenc
         confusion.add(s.label, predicted);
         predictions.push(prediction(&e[0], FIVE_CLASS[s.label], FIVE_CLASS[predicted], pair.to_vec()));
     }
-    Ok(Evaluation { confusion, predictions })
+    Ok(Evaluation { confusion, calibration: calibration_of(&ex, &scores), predictions })
 }
 
 pub fn eval_examples(scorer: &dyn StanceScorer, examples: &[Example]) -> Result<Evaluation> {
@@ -185,7 +197,7 @@ pub fn eval_examples(scorer: &dyn StanceScorer, examples: &[Example]) -> Result<
         confusion.add(label_index(e.label) as usize, label_index(s.label()) as usize);
         predictions.push(prediction(e, e.label.as_str(), s.label().as_str(), vec![*s]));
     }
-    Ok(Evaluation { confusion, predictions })
+    Ok(Evaluation { confusion, calibration: calibration_of(examples, &scores), predictions })
 }
 
 /// Loads the config; relative paths in it are taken from the config file's folder.
