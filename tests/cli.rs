@@ -121,6 +121,13 @@ fn classify_one_and_many() {
     let v8: serde_json::Value = serde_json::from_str(o8.trim()).unwrap();
     assert_eq!(v8["label"], v["label"], "{o8} vs {o}");
     assert!(!err8.contains("deprecated"), "{err8}");
+    // Two --stance-dir average the models; the same model twice is the model itself.
+    let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/stance");
+    let (o2, _) = run_ok(
+        dyad().args(["classify", "Russia launched missile strikes on Ukraine.", "--source", "Russia", "--target", "UKR", "--stance-dir"]).arg(&models).arg("--stance-dir").arg(&models),
+    );
+    let v2: serde_json::Value = serde_json::from_str(o2.trim()).unwrap();
+    assert!((v2["stance"].as_f64().unwrap() - v["stance"].as_f64().unwrap()).abs() < 1e-3, "{o2} vs {o}");
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("pairs.jsonl");
     std::fs::write(

@@ -10,7 +10,7 @@ pub mod train;
 
 use anyhow::{bail, Result};
 use dyad::encoder::{Encoder, Precision};
-use dyad::stance::{AnchorScorer, DirectedStanceModel, StanceScorer};
+use dyad::stance::{AnchorScorer, DirectedStanceModel, EnsembleScorer, StanceScorer};
 use dyad::dates::Every;
 use std::path::PathBuf;
 
@@ -32,9 +32,10 @@ pub struct ModelArgs {
     /// trained (the shipped directed model in models/stance) or anchor (the untrained baseline).
     #[arg(long, default_value = "trained")]
     pub scorer: String,
-    /// Folder of the trained stance model.
+    /// Folder of the trained stance model (default models/stance). Given more than once, the
+    /// models' probabilities are averaged and the `model` column reads `mean(name,name,…)`.
     #[arg(long, value_name = "DIR")]
-    pub stance_dir: Option<PathBuf>,
+    pub stance_dir: Vec<PathBuf>,
     /// Arithmetic of the trained model on CPU: f32 (as trained) or int8 (quantised linear
     /// layers, about 2x faster, 98–99.7 % of labels as f32; figures in models/README.md). The
     /// `model` column records int8 as `<model>+int8`.
@@ -58,13 +59,20 @@ impl ModelArgs {
         let dir = dyad::paths::encoder_dir(self.model_dir.as_deref())?;
         match self.scorer.as_str() {
             "trained" => {
-                let stance_dir = self.stance_dir.clone().unwrap_or_else(|| dyad::paths::project_models_dir().join("stance"));
-                let mut m = DirectedStanceModel::load(&dir, &stance_dir, device)?;
-                m.batch_size = self.batch_size.max(1);
-                if self.precision != Precision::F32 {
-                    m.set_inference_path(Some(self.precision))?;
+                let dirs = if self.stance_dir.is_empty() { vec![dyad::paths::project_models_dir().join("stance")] } else { self.stance_dir.clone() };
+                let mut members: Vec<Box<dyn StanceScorer>> = Vec::new();
+                for stance_dir in &dirs {
+                    let mut m = DirectedStanceModel::load(&dir, stance_dir, device)?;
+                    m.batch_size = self.batch_size.max(1);
+                    if self.precision != Precision::F32 {
+                        m.set_inference_path(Some(self.precision))?;
+                    }
+                    members.push(Box::new(m));
                 }
-                Ok(Box::new(m))
+                if members.len() == 1 {
+                    return Ok(members.pop().unwrap());
+                }
+                Ok(Box::new(EnsembleScorer::new(members)?))
             }
             "anchor" => Ok(Box::new(AnchorScorer::new(Encoder::load(&dir, device)?, self.batch_size)?)),
             o => bail!("--scorer {o:?}: use trained or anchor"),

@@ -7,11 +7,13 @@ use serde::{Deserialize, Serialize};
 
 pub mod anchor;
 pub mod data;
+pub mod ensemble;
 pub mod metrics;
 pub mod model;
 pub mod train;
 
 pub use anchor::{pair_window, AnchorScorer};
+pub use ensemble::EnsembleScorer;
 pub use model::DirectedStanceModel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
