@@ -121,7 +121,7 @@ enum Linear {
 
 impl Linear {
     fn new(weight: Tensor, bias: Tensor, precision: Precision) -> Linear {
-        // fbgemm runs on CPU only; other devices keep fp32.
+        // fbgemm runs on CPU only (DirectedStanceModel refuses int8 elsewhere); keep fp32 there.
         if precision == Precision::F32 || weight.device() != Device::Cpu {
             return Linear::F32 { weight, bias };
         }

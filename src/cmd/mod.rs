@@ -53,9 +53,6 @@ impl ModelArgs {
         if self.precision != Precision::F32 && self.scorer != "trained" {
             bail!("--precision int8 applies to the trained scorer only");
         }
-        if self.precision == Precision::Int8 && device != tch::Device::Cpu {
-            bail!("--precision int8 uses fbgemm's CPU kernels; with --device cuda use f32");
-        }
         let dir = dyad::paths::encoder_dir(self.model_dir.as_deref())?;
         match self.scorer.as_str() {
             "trained" => {

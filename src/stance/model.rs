@@ -224,6 +224,9 @@ impl DirectedStanceModel {
     /// Switches between the fast inference path (at `precision`) and rust-bert's forward
     /// (`None`, for comparisons). The precision is recorded in the model name of every row.
     pub fn set_inference_path(&mut self, precision: Option<Precision>) -> Result<()> {
+        if precision == Some(Precision::Int8) && self.encoder.device != Device::Cpu {
+            bail!("--precision int8 uses fbgemm's CPU kernels; with --device cuda use f32");
+        }
         self.fast = precision.map(|p| FastBert::from_encoder(&self.encoder, p)).transpose()?;
         self.name = match precision {
             Some(Precision::Int8) => format!("{}+int8", self.base_name),
