@@ -394,7 +394,7 @@ mod tests {
         let row_scales = Tensor::linspace(0.01, 1.0, 96, opts).unsqueeze(1);
         let weight = Tensor::randn([96, 64], opts) * row_scales + 0.02;
         let bias = Tensor::randn([96], opts) * 0.01;
-        let mut x = Tensor::randn([2, 5, 64], opts);
+        let x = Tensor::randn([2, 5, 64], opts);
         let _ = x.get(0).get(0).g_mul_scalar_(40.0);
         let exact = Linear::new(weight.shallow_clone(), bias.shallow_clone(), Precision::F32).apply(&x);
         let int8 = Linear::new(weight, bias, Precision::Int8).apply(&x);

@@ -183,6 +183,31 @@ pub fn ds_examples(sentences: &[DsSentence]) -> Vec<Example> {
     out
 }
 
+/// Directed-sentiment sentences with a p→q stance rewritten so that p comes after q (see
+/// `augment`); the label keeps naming p→q, since who holds the stance is unchanged.
+pub fn reordered_ds(sentences: &[DsSentence]) -> Vec<DsSentence> {
+    sentences
+        .iter()
+        .filter(|s| matches!(s.label, 1 | 3) && s.p.1 <= s.q.0)
+        .filter_map(|s| {
+            let r = super::augment::reorder(&s.text, s.p, s.q)?;
+            Some(DsSentence { key: sentence_key(&r.text), text: r.text, p: r.first, q: r.second, label: s.label })
+        })
+        .collect()
+}
+
+/// PLV sentences rewritten so that the source comes after the target (see `augment`).
+pub fn reordered_plv(sentences: &[PlvSentence]) -> Vec<PlvSentence> {
+    sentences
+        .iter()
+        .filter(|s| s.source.1 <= s.target.0)
+        .filter_map(|s| {
+            let r = super::augment::reorder(&s.text, s.source, s.target)?;
+            Some(PlvSentence { key: sentence_key(&r.text), text: r.text, source: r.first, target: r.second, ..s.clone() })
+        })
+        .collect()
+}
+
 /// The fixed PLV dev split: within each penta class, sentences ordered by key, every 7th
 /// (≈14%) is dev. Stratified, by sentence, and independent of file order.
 pub fn plv_dev_keys(sentences: &[PlvSentence]) -> HashSet<String> {
@@ -221,6 +246,21 @@ mod tests {
         let (text, spans) = strip_brackets("A [Los Angele]s anchor met [the United State]s.").unwrap();
         assert_eq!(text, "A Los Angeles anchor met the United States.");
         assert_eq!(spans, [(2, 12), (25, 41)]);
+    }
+
+    #[test]
+    fn reordered_sentences_keep_who_holds_the_stance() {
+        let text = "The FBI accused Fiji of lying.".to_string();
+        let ds = DsSentence { key: sentence_key(&text), text: text.clone(), p: (4, 7), q: (16, 20), label: 3 };
+        let neutral = DsSentence { label: 0, ..ds.clone() };
+        let r = reordered_ds(&[ds, neutral]);
+        assert_eq!(r.len(), 1, "only sentences with a p→q stance are rewritten");
+        let span = |s: (usize, usize)| r[0].text.chars().skip(s.0).take(s.1 - s.0).collect::<String>();
+        assert_eq!((r[0].text.as_str(), span(r[0].p).as_str(), span(r[0].q).as_str(), r[0].label), ("Fiji was accused by the FBI of lying.", "FBI", "Fiji", 3));
+        assert_ne!(r[0].key, sentence_key(&text));
+        let plv = PlvSentence { text: text.clone(), source: (4, 7), target: (16, 20), penta: 4, root: "ACCUSE".into(), key: "k".into() };
+        let r = reordered_plv(&[plv]);
+        assert_eq!((r[0].source.0 > r[0].target.0, r[0].penta), (true, 4));
     }
 
     #[test]

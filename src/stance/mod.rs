@@ -6,6 +6,7 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 pub mod anchor;
+pub mod augment;
 pub mod data;
 pub mod ensemble;
 pub mod metrics;

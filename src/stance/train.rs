@@ -36,6 +36,10 @@ pub struct TrainConfig {
     /// Tokens around the source and target: unused (`[unused1..4]`, v1–v3) or punct (`@ … @`, `# … #`).
     #[serde(default)]
     pub markers: Markers,
+    /// Add a copy of each simple active sentence rewritten with the source after the target
+    /// (reported speech moved to the end, or the passive); see `stance::augment`.
+    #[serde(default)]
+    pub augment_reorder: bool,
     /// Cap on training examples (quick runs); none = all.
     #[serde(default)]
     pub max_train_examples: Option<usize>,
@@ -256,9 +260,14 @@ fn training_examples(c: &TrainConfig, d: &Datasets, rng: &mut Rng) -> Vec<Exampl
             ds.push(s.clone());
         }
     }
+    let mut plv = d.plv_train.clone();
+    if c.augment_reorder {
+        ds.extend(reordered_ds(&ds));
+        plv.extend(reordered_plv(&plv));
+    }
     let mut ex = ds_examples(&ds);
     for _ in 0..c.plv_repeat.max(1) {
-        ex.extend(plv_examples(&d.plv_train));
+        ex.extend(plv_examples(&plv));
     }
     rng.shuffle(&mut ex);
     if let Some(m) = c.max_train_examples {
@@ -283,6 +292,16 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         d.plv_train.len(), d.plv_dev.len(), d.ds_train.len(), d.ds_valid.len(), examples.len(), counts[0], counts[1], counts[2]
     ));
 
+    if c.augment_reorder {
+        let (ds_r, plv_r) = (reordered_ds(&d.ds_train), reordered_plv(&d.plv_train));
+        log(&format!("augment_reorder: {} directed-sentiment and {} PLV sentences rewritten with the source last, e.g.", ds_r.len(), plv_r.len()));
+        for s in ds_r.iter().step_by(ds_r.len().div_ceil(3).max(1)) {
+            log(&format!("  {}", s.text));
+        }
+        for s in plv_r.iter().take(2) {
+            log(&format!("  {}", s.text));
+        }
+    }
     let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, c.dropout, c.markers);
     model.set_name(&c.model_name);
     let frozen = |name: &str| {
