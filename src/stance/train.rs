@@ -252,7 +252,9 @@ pub fn load_datasets(c: &TrainConfig) -> Result<Datasets> {
     Ok(Datasets { plv_train, plv_dev, ds_train, ds_valid, hashes })
 }
 
-fn training_examples(c: &TrainConfig, d: &Datasets, rng: &mut Rng) -> Vec<Example> {
+/// `rewritten`: the source-last copies of directed-sentiment and PLV training sentences (empty
+/// unless `augment_reorder`); they are always kept, having a p→q stance.
+fn training_examples(c: &TrainConfig, d: &Datasets, rewritten: (&[DsSentence], &[PlvSentence]), rng: &mut Rng) -> Vec<Example> {
     let mut ds: Vec<DsSentence> = Vec::new();
     for s in &d.ds_train {
         let keep = s.label != 0 || (rng.next() % 10_000) as f64 / 10_000.0 < c.neutral_sentence_fraction;
@@ -260,11 +262,9 @@ fn training_examples(c: &TrainConfig, d: &Datasets, rng: &mut Rng) -> Vec<Exampl
             ds.push(s.clone());
         }
     }
+    ds.extend_from_slice(rewritten.0);
     let mut plv = d.plv_train.clone();
-    if c.augment_reorder {
-        ds.extend(reordered_ds(&ds));
-        plv.extend(reordered_plv(&plv));
-    }
+    plv.extend_from_slice(rewritten.1);
     let mut ex = ds_examples(&ds);
     for _ in 0..c.plv_repeat.max(1) {
         ex.extend(plv_examples(&plv));
@@ -282,7 +282,8 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
     tch::manual_seed(c.seed as i64);
     let mut rng = Rng(c.seed);
     let d = load_datasets(c)?;
-    let examples = training_examples(c, &d, &mut rng);
+    let (ds_r, plv_r) = if c.augment_reorder { (reordered_ds(&d.ds_train), reordered_plv(&d.plv_train)) } else { (Vec::new(), Vec::new()) };
+    let examples = training_examples(c, &d, (&ds_r, &plv_r), &mut rng);
     let mut counts = [0usize; 3];
     for e in &examples {
         counts[label_index(e.label) as usize] += 1;
@@ -293,7 +294,6 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
     ));
 
     if c.augment_reorder {
-        let (ds_r, plv_r) = (reordered_ds(&d.ds_train), reordered_plv(&d.plv_train));
         log(&format!("augment_reorder: {} directed-sentiment and {} PLV sentences rewritten with the source last, e.g.", ds_r.len(), plv_r.len()));
         for s in ds_r.iter().step_by(ds_r.len().div_ceil(3).max(1)) {
             log(&format!("  {}", s.text));
