@@ -5,6 +5,10 @@
 //! - `directed_sentiment_{train,valid}.tsv`: entities p and q bracketed; labels 0 neutral,
 //!   1 positive p→q, 2 positive q→p, 3 negative p→q, 4 negative q→p. Each sentence gives both
 //!   directions; the direction that carries no stance is neutral.
+//! - `conflibert_cameo_train.tsv` (sentence, penta 0–4) joined with the ConfliBERT actor
+//!   annotation `actors/conflibert_source_target_train.conll` (tokens tagged S source, T target,
+//!   R reciprocal): the same sentences, so the join gives marked source/target pairs with a
+//!   penta class. Penta 0 (make a statement) is neutral; R pairs carry the label both ways.
 use super::{Label, StanceInput};
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
@@ -149,17 +153,116 @@ fn strip_brackets(marked: &str) -> Option<(String, Vec<(usize, usize)>)> {
     Some((text, spans))
 }
 
-const MUTUAL_ROOTS: &[&str] = &["AGREE", "CONSULT", "COOPERATE"];
+/// Roots whose event is mutual: the reverse pair carries the same stance. `RECIPROCAL` marks
+/// a ConfliBERT pair tagged R (both actors do it).
+const MUTUAL_ROOTS: &[&str] = &["AGREE", "CONSULT", "COOPERATE", RECIPROCAL];
+pub const RECIPROCAL: &str = "RECIPROCAL";
+
+fn penta_label(penta: u8) -> Label {
+    match penta {
+        0 => Label::Neutral,
+        1 | 2 => Label::Cooperative,
+        _ => Label::Hostile,
+    }
+}
 
 pub fn plv_examples(sentences: &[PlvSentence]) -> Vec<Example> {
     let mut out = Vec::new();
     for s in sentences {
-        let label = if s.penta <= 2 { Label::Cooperative } else { Label::Hostile };
+        let label = penta_label(s.penta);
         let reverse = if MUTUAL_ROOTS.contains(&s.root.as_str()) { label } else { Label::Neutral };
         out.push(Example { input: StanceInput { text: s.text.clone(), source: s.source, target: s.target }, label, key: s.key.clone() });
         out.push(Example { input: StanceInput { text: s.text.clone(), source: s.target, target: s.source }, label: reverse, key: s.key.clone() });
     }
     out
+}
+
+/// What the ConfliBERT join found: the pairs, and how many sentences of each file were left out.
+#[derive(Debug, Default)]
+pub struct ConflibertJoin {
+    /// Source→target pairs as PLV-style sentences (penta 0–4; root `RECIPROCAL` for R pairs).
+    pub pairs: Vec<PlvSentence>,
+    /// Annotated sentences whose text is not in the penta file.
+    pub unmatched: usize,
+    /// Matched sentences without both a source and a target (or two reciprocal actors).
+    pub without_pair: usize,
+}
+
+/// Letters and digits only, lower-cased: the two ConfliBERT files tokenise and quote
+/// differently ("government's" vs "governmentʼs"), but agree on these.
+fn join_key(text: &str) -> String {
+    text.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Tagged spans of one CoNLL sentence as (tag, first token, last token + 1).
+fn bio_spans(tags: &[&str]) -> Vec<(char, usize, usize)> {
+    let mut spans: Vec<(char, usize, usize)> = Vec::new();
+    for (i, t) in tags.iter().enumerate() {
+        let kind = t.chars().last().unwrap_or('O');
+        if t.starts_with("B-") || (t.starts_with("I-") && spans.last().is_none_or(|s| s.2 != i || s.0 != kind)) {
+            spans.push((kind, i, i + 1));
+        } else if t.starts_with("I-") {
+            spans.last_mut().unwrap().2 = i + 1;
+        }
+    }
+    spans
+}
+
+/// Char span in `text` of tokens `a..b`, aligning tokens to the text by their ASCII letters and
+/// digits (punctuation-only tokens at the edges are dropped from the span).
+fn token_char_span(text: &[char], tokens: &[&str], a: usize, b: usize) -> Option<(usize, usize)> {
+    // Positions in `text` of its alphanumeric chars, in order.
+    let alnum: Vec<usize> = text.iter().enumerate().filter(|(_, c)| c.is_ascii_alphanumeric()).map(|(i, _)| i).collect();
+    let count = |t: &str| t.chars().filter(|c| c.is_ascii_alphanumeric()).count();
+    let before: usize = tokens[..a].iter().map(|t| count(t)).sum();
+    let inside: usize = tokens[a..b].iter().map(|t| count(t)).sum();
+    if inside == 0 || before + inside > alnum.len() {
+        return None;
+    }
+    Some((alnum[before], alnum[before + inside - 1] + 1))
+}
+
+/// Joins the ConfliBERT actor annotation (CoNLL, `token TAG` per line, blank line between
+/// sentences) with the ConfliBERT penta file on the sentence text. Every source × target pair
+/// of a sentence becomes one pair; two R actors give one pair marked `RECIPROCAL`.
+pub fn load_conflibert(conll: &Path, cameo: &Path) -> Result<ConflibertJoin> {
+    let (h, rows) = tsv_rows(cameo)?;
+    let (sc, pc) = (column(&h, "sentence", cameo)?, column(&h, "penta", cameo)?);
+    let mut penta_of: std::collections::HashMap<String, (String, u8)> = std::collections::HashMap::new();
+    for (_, row) in rows {
+        if let (Some(text), Some(p)) = (row.get(sc), row.get(pc).and_then(|x| x.trim().parse::<u8>().ok()).filter(|p| *p <= 4)) {
+            penta_of.insert(join_key(text), (text.trim().to_string(), p));
+        }
+    }
+    let raw = std::fs::read_to_string(conll).with_context(|| format!("reading {}", conll.display()))?;
+    let mut join = ConflibertJoin::default();
+    for block in raw.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        let (tokens, tags): (Vec<&str>, Vec<&str>) = block.lines().filter_map(|l| l.trim().rsplit_once(' ')).unzip();
+        let Some((text, penta)) = penta_of.get(&join_key(&tokens.concat())) else {
+            join.unmatched += 1;
+            continue;
+        };
+        let chars: Vec<char> = text.chars().collect();
+        let spans = bio_spans(&tags);
+        let of = |k: char| -> Vec<(usize, usize)> {
+            spans.iter().filter(|s| s.0 == k).filter_map(|s| token_char_span(&chars, &tokens, s.1, s.2)).collect()
+        };
+        let (sources, targets, mutual) = (of('S'), of('T'), of('R'));
+        let mut pairs: Vec<((usize, usize), (usize, usize), &str)> = Vec::new();
+        for &s in &sources {
+            pairs.extend(targets.iter().map(|&t| (s, t, "")));
+        }
+        if mutual.len() == 2 {
+            pairs.push((mutual[0], mutual[1], RECIPROCAL));
+        }
+        if pairs.is_empty() {
+            join.without_pair += 1;
+        }
+        for (source, target, root) in pairs {
+            join.pairs.push(PlvSentence { text: text.clone(), source, target, penta: *penta, root: root.to_string(), key: sentence_key(text) });
+        }
+    }
+    Ok(join)
 }
 
 /// The directed labels (p→q, q→p) of a 5-class label.
@@ -206,6 +309,26 @@ pub fn reordered_plv(sentences: &[PlvSentence]) -> Vec<PlvSentence> {
             Some(PlvSentence { key: sentence_key(&r.text), text: r.text, source: r.first, target: r.second, ..s.clone() })
         })
         .collect()
+}
+
+/// Joins two pair sentences of opposite stance into one: `a`'s sentence without its final
+/// stop, a connective, then `b`'s sentence; both pairs keep their own labels. Teaches that
+/// stance belongs to a pair, not to the sentence: the same text holds a hostile pair and a
+/// cooperative one (as "Tehran perceives Israel's … ties with Azerbaijan as a threat" does).
+/// Returns the two pairs over the joined text, or `None` when a mention would be cut.
+pub fn compose(a: &PlvSentence, b: &PlvSentence, connective: &str) -> Option<(PlvSentence, PlvSentence)> {
+    let head = a.text.trim_end().trim_end_matches(['.', '!', '?']).trim_end();
+    let head_len = head.chars().count();
+    if a.source.1 > head_len || a.target.1 > head_len || a.text == b.text {
+        return None;
+    }
+    let text = format!("{head}{connective}{}", b.text.trim_start());
+    let shift = head_len + connective.chars().count() - (b.text.chars().count() - b.text.trim_start().chars().count());
+    let moved = |s: (usize, usize)| (s.0 + shift, s.1 + shift);
+    let key = sentence_key(&text);
+    let first = PlvSentence { text: text.clone(), key: key.clone(), ..a.clone() };
+    let second = PlvSentence { text, key, source: moved(b.source), target: moved(b.target), ..b.clone() };
+    Some((first, second))
 }
 
 /// The fixed PLV dev split: within each penta class, sentences ordered by key, every 7th
@@ -261,6 +384,71 @@ mod tests {
         let plv = PlvSentence { text: text.clone(), source: (4, 7), target: (16, 20), penta: 4, root: "ACCUSE".into(), key: "k".into() };
         let r = reordered_plv(&[plv]);
         assert_eq!((r[0].source.0 > r[0].target.0, r[0].penta), (true, 4));
+    }
+
+    #[test]
+    fn conflibert_join_marks_source_and_target_in_the_original_text() {
+        let dir = std::env::temp_dir().join(format!("dyad-conflibert-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let conll = dir.join("a.conll");
+        let cameo = dir.join("c.tsv");
+        std::fs::write(&conll, "a B-S\nSwiss I-S\ncourt I-S\nrejected O\nthe O\nCroatian B-T\ngovernment I-T\n's I-T\nrequest I-T\n. O\n\nLavrov B-R\nmet O\nSafadi B-R\n. O\n\nNobody B-S\nis O\nhere O\n\nNot O\nin O\nfile O\n").unwrap();
+        std::fs::write(&cameo, "sentence\tpenta\nMeanwhile a Swiss court rejected the Croatian governmentʼs request.\t3\nLavrov met Safadi.\t1\nNobody is here\t0\n").unwrap();
+        // The first annotated sentence lacks "Meanwhile": it is not the same sentence.
+        let j = load_conflibert(&conll, &cameo).unwrap();
+        assert_eq!((j.pairs.len(), j.unmatched, j.without_pair), (1, 2, 1));
+        std::fs::write(&cameo, "sentence\tpenta\nA Swiss court rejected the Croatian governmentʼs request.\t3\nLavrov met Safadi.\t1\n").unwrap();
+        let j = load_conflibert(&conll, &cameo).unwrap();
+        let span = |p: &PlvSentence, s: (usize, usize)| p.text.chars().skip(s.0).take(s.1 - s.0).collect::<String>();
+        assert_eq!(j.pairs.len(), 2);
+        assert_eq!((span(&j.pairs[0], j.pairs[0].source).as_str(), span(&j.pairs[0], j.pairs[0].target).as_str()), ("A Swiss court", "Croatian governmentʼs request"));
+        assert_eq!((j.pairs[1].root.as_str(), span(&j.pairs[1], j.pairs[1].target).as_str()), (RECIPROCAL, "Safadi"));
+        let ex = plv_examples(&j.pairs);
+        assert_eq!(ex.iter().map(|e| e.label).collect::<Vec<_>>(), [Label::Hostile, Label::Neutral, Label::Cooperative, Label::Cooperative]);
+        let neutral = PlvSentence { penta: 0, ..j.pairs[0].clone() };
+        assert_eq!(plv_examples(&[neutral]).iter().map(|e| e.label).collect::<Vec<_>>(), [Label::Neutral, Label::Neutral]);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// On the shared files: the join finds the annotated pairs, and every span's text is the
+    /// span the CoNLL file tagged (same letters and digits).
+    #[test]
+    fn conflibert_join_on_the_shared_files() {
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+        let conll = shared.join("actors/conflibert_source_target_train.conll");
+        let j = load_conflibert(&conll, &shared.join("stance/conflibert_cameo_train.tsv")).expect("shared ConfliBERT files");
+        assert!(j.pairs.len() >= 450, "{} pairs", j.pairs.len());
+        let raw = std::fs::read_to_string(&conll).unwrap();
+        let mut tagged: HashSet<String> = HashSet::new();
+        for block in raw.split("\n\n") {
+            let (tokens, tags): (Vec<&str>, Vec<&str>) = block.lines().filter_map(|l| l.trim().rsplit_once(' ')).unzip();
+            for (_, a, b) in bio_spans(&tags) {
+                tagged.insert(join_key(&tokens[a..b].concat()));
+            }
+        }
+        for p in &j.pairs {
+            for s in [p.source, p.target] {
+                let text: String = p.text.chars().skip(s.0).take(s.1 - s.0).collect();
+                assert!(tagged.contains(&join_key(&text)), "{text:?} in {:?}", p.text);
+            }
+        }
+        let classes: HashSet<u8> = j.pairs.iter().map(|p| p.penta).collect();
+        assert_eq!(classes.len(), 5, "all five penta classes present");
+    }
+
+    #[test]
+    fn composed_sentences_keep_each_pairs_own_stance() {
+        let a = PlvSentence { text: "Iran condemned Israel.".into(), source: (0, 4), target: (15, 21), penta: 3, root: "ACCUSE".into(), key: "a".into() };
+        let b = PlvSentence { text: " Turkey thanked Azerbaijan.".into(), source: (1, 7), target: (16, 26), penta: 1, root: "SUPPORT".into(), key: "b".into() };
+        let (x, y) = compose(&a, &b, ", while ").unwrap();
+        assert_eq!(x.text, "Iran condemned Israel, while Turkey thanked Azerbaijan.");
+        assert_eq!(x.key, y.key);
+        let span = |p: &PlvSentence, s: (usize, usize)| p.text.chars().skip(s.0).take(s.1 - s.0).collect::<String>();
+        assert_eq!([span(&x, x.source), span(&x, x.target), span(&y, y.source), span(&y, y.target)], ["Iran", "Israel", "Turkey", "Azerbaijan"]);
+        let labels: Vec<Label> = plv_examples(&[x, y]).iter().map(|e| e.label).collect();
+        assert_eq!(labels, [Label::Hostile, Label::Neutral, Label::Cooperative, Label::Neutral]);
+        let cut = PlvSentence { text: "Iran condemned it.".into(), target: (15, 18), ..a.clone() };
+        assert!(compose(&cut, &b, "; ").is_none(), "a mention inside the dropped stop");
     }
 
     #[test]

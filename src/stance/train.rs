@@ -40,6 +40,15 @@ pub struct TrainConfig {
     /// (reported speech moved to the end, or the passive); see `stance::augment`.
     #[serde(default)]
     pub augment_reorder: bool,
+    /// ConfliBERT actor annotation (`conflibert_source_target_train.conll`), relative to the
+    /// config file; when set, it is joined with `conflibert_cameo_train.tsv` in `data_dir` and
+    /// its source/target pairs train like PLV sentences (see `data::load_conflibert`).
+    #[serde(default)]
+    pub conflibert_conll: Option<PathBuf>,
+    /// Number of composed training sentences: a hostile pair's sentence joined to a cooperative
+    /// pair's (PLV and ConfliBERT training pairs), each pair keeping its label; see `data::compose`.
+    #[serde(default)]
+    pub augment_compose: usize,
     /// Cap on training examples (quick runs); none = all.
     #[serde(default)]
     pub max_train_examples: Option<usize>,
@@ -209,7 +218,7 @@ pub fn load_config(path: &Path) -> Result<TrainConfig> {
     let mut c: TrainConfig = serde_json::from_str(&std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?)
         .with_context(|| format!("parsing {}", path.display()))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    for p in [&mut c.data_dir, &mut c.plv_dev_split, &mut c.out_dir] {
+    for p in [&mut c.data_dir, &mut c.plv_dev_split, &mut c.out_dir].into_iter().chain(c.conflibert_conll.as_mut()) {
         if p.is_relative() {
             *p = base.join(&*p);
         }
@@ -222,6 +231,8 @@ pub struct Datasets {
     pub plv_dev: Vec<PlvSentence>,
     pub ds_train: Vec<DsSentence>,
     pub ds_valid: Vec<DsSentence>,
+    /// ConfliBERT source/target pairs (empty unless `conflibert_conll` is set).
+    pub conflibert: Vec<PlvSentence>,
     pub hashes: std::collections::BTreeMap<String, String>,
 }
 
@@ -249,7 +260,14 @@ pub fn load_datasets(c: &TrainConfig) -> Result<Datasets> {
     let held: HashSet<&String> = plv_dev.iter().map(|s| &s.key).chain(ds_valid.iter().map(|s| &s.key)).collect();
     let ds_train: Vec<DsSentence> = ds_train.into_iter().filter(|s| !held.contains(&s.key)).collect();
     let plv_train: Vec<PlvSentence> = plv_train.into_iter().filter(|s| !held.contains(&s.key)).collect();
-    Ok(Datasets { plv_train, plv_dev, ds_train, ds_valid, hashes })
+    let mut conflibert = Vec::new();
+    if let Some(conll) = &c.conflibert_conll {
+        let cameo = c.data_dir.join("conflibert_cameo_train.tsv");
+        hashes.insert("conflibert_cameo_train.tsv".to_string(), sha256_file(&cameo)?);
+        hashes.insert("conflibert_source_target_train.conll".to_string(), sha256_file(conll)?);
+        conflibert = load_conflibert(conll, &cameo)?.pairs.into_iter().filter(|s| !held.contains(&s.key)).collect();
+    }
+    Ok(Datasets { plv_train, plv_dev, ds_train, ds_valid, conflibert, hashes })
 }
 
 /// `rewritten`: the source-last copies of directed-sentiment and PLV training sentences (empty
@@ -265,15 +283,41 @@ fn training_examples(c: &TrainConfig, d: &Datasets, rewritten: (&[DsSentence], &
     ds.extend_from_slice(rewritten.0);
     let mut plv = d.plv_train.clone();
     plv.extend_from_slice(rewritten.1);
+    plv.extend_from_slice(&d.conflibert);
     let mut ex = ds_examples(&ds);
     for _ in 0..c.plv_repeat.max(1) {
         ex.extend(plv_examples(&plv));
     }
+    ex.extend(plv_examples(&composed(c.augment_compose, &d.plv_train, &d.conflibert, rng)));
     rng.shuffle(&mut ex);
     if let Some(m) = c.max_train_examples {
         ex.truncate(m);
     }
     ex
+}
+
+/// `n` composed sentences (see `data::compose`): a hostile and a cooperative training pair drawn
+/// at random, in random order, joined by "; " or ", while ". Two pairs per sentence.
+fn composed(n: usize, plv: &[PlvSentence], conflibert: &[PlvSentence], rng: &mut Rng) -> Vec<PlvSentence> {
+    let pool: Vec<&PlvSentence> = plv.iter().chain(conflibert).collect();
+    let hostile: Vec<&PlvSentence> = pool.iter().copied().filter(|s| s.penta >= 3).collect();
+    let cooperative: Vec<&PlvSentence> = pool.iter().copied().filter(|s| matches!(s.penta, 1 | 2)).collect();
+    let mut out = Vec::new();
+    if hostile.is_empty() || cooperative.is_empty() {
+        return out;
+    }
+    let mut attempts = 0;
+    while out.len() < 2 * n && attempts < 10 * n {
+        attempts += 1;
+        let h = hostile[(rng.next() % hostile.len() as u64) as usize];
+        let k = cooperative[(rng.next() % cooperative.len() as u64) as usize];
+        let connective = if rng.next() % 2 == 0 { "; " } else { ", while " };
+        let (a, b) = if rng.next() % 2 == 0 { (h, k) } else { (k, h) };
+        if let Some((x, y)) = compose(a, b, connective) {
+            out.extend([x, y]);
+        }
+    }
+    out
 }
 
 /// Trains, evaluates on both dev sets, writes weights + manifest, and returns the manifest.
@@ -289,8 +333,8 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         counts[label_index(e.label) as usize] += 1;
     }
     log(&format!(
-        "data: {} PLV train / {} PLV dev sentences, {} directed-sentiment train / {} valid; {} training examples (cooperative {}, neutral {}, hostile {})",
-        d.plv_train.len(), d.plv_dev.len(), d.ds_train.len(), d.ds_valid.len(), examples.len(), counts[0], counts[1], counts[2]
+        "data: {} PLV train / {} PLV dev sentences, {} directed-sentiment train / {} valid, {} ConfliBERT pairs, {} composed sentences; {} training examples (cooperative {}, neutral {}, hostile {})",
+        d.plv_train.len(), d.plv_dev.len(), d.ds_train.len(), d.ds_valid.len(), d.conflibert.len(), c.augment_compose, examples.len(), counts[0], counts[1], counts[2]
     ));
 
     if c.augment_reorder {
