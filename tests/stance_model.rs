@@ -2,6 +2,7 @@
 mod common;
 
 use dyad::encoder::Precision;
+use dyad::stance::model::Head;
 use dyad::stance::{DirectedStanceModel, Label, StanceInput, StanceScorer};
 use std::path::Path;
 
@@ -107,4 +108,25 @@ fn fused_attention_path_matches_rust_bert() {
         assert_eq!(a.label(), c.label(), "f32 {a:?} vs int8 {c:?}");
         assert!((a.stance() - c.stance()).abs() < 0.15, "f32 {a:?} vs int8 {c:?}");
     }
+}
+
+#[test]
+fn sentiment_head_is_chosen_explicitly_and_named() {
+    let enc = || dyad::encoder::Encoder::load(&dyad::paths::encoder_dir(None).unwrap(), tch::Device::Cpu).unwrap();
+    let markers = dyad::stance::model::Markers::default();
+    let mut one = DirectedStanceModel::new(enc(), 0.0, markers);
+    one.set_name("m");
+    let err = one.set_head(Head::Sentiment).err().expect("no sentiment head to choose").to_string();
+    assert!(err.contains("no sentiment head"), "{err}");
+    let mut two = DirectedStanceModel::new(enc(), 0.0, markers).with_sentiment_head();
+    two.set_name("m");
+    let x = [input("China condemned Japan.", "China", "Japan")];
+    let stance = two.score(&x).unwrap();
+    two.set_head(Head::Sentiment).unwrap();
+    assert_eq!(two.model_name(), "m+sentiment");
+    let sentiment = two.score(&x).unwrap();
+    // Two separately initialised layers over the same states.
+    assert!((stance[0].p_neutral - sentiment[0].p_neutral).abs() > 1e-6, "{stance:?} {sentiment:?}");
+    two.set_head(Head::Stance).unwrap();
+    assert_eq!(two.model_name(), "m");
 }

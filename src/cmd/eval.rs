@@ -1,6 +1,7 @@
 use anyhow::{bail, Context, Result};
 use dyad::stance::data::{load_directed_sentiment, load_plv, read_keys, Example};
 use dyad::stance::train::{eval_directed_sentiment, eval_examples, eval_plv, Prediction};
+use dyad::stance::model::Head;
 use dyad::stance::Label;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -60,10 +61,12 @@ pub fn run(a: Args) -> Result<()> {
         Some(p) => Some((std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?, p)),
         None => None,
     };
-    let scorer = a.model.load()?;
     let keep = a.split.as_ref().map(|p| read_keys(p)).transpose()?;
     let header = std::fs::read_to_string(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
     let first = header.lines().next().unwrap_or("");
+    let directed_sentiment = first.split('\t').any(|c| c == "p") && first.contains("label");
+    // A directed-sentiment file is read by the model's sentiment head when it has one.
+    let scorer = a.model.load_for(if directed_sentiment { Head::Sentiment } else { Head::Stance })?;
     println!("model {} on {}", scorer.model_name(), a.file.display());
     if first.contains("marked_sentence") && first.contains("penta") {
         let (mut s, skipped) = load_plv(&a.file)?;
@@ -75,7 +78,7 @@ pub fn run(a: Args) -> Result<()> {
         println!("{} sentences ({} unreadable rows skipped)\n\ncooperative vs hostile (source→target):\n{}", s.len(), skipped, r.coop_vs_hostile.render());
         println!("directed 3-class, both directions (reverse = neutral unless mutual):\n{}", r.directed.render());
         println!("{}", r.calibration.render());
-    } else if first.split('\t').any(|c| c == "p") && first.contains("label") {
+    } else if directed_sentiment {
         let (mut s, skipped) = load_directed_sentiment(&a.file)?;
         if let Some(k) = &keep {
             s.retain(|x| k.contains(&x.key));
@@ -108,7 +111,7 @@ pub fn run(a: Args) -> Result<()> {
             };
             let label: Label = v["label"].as_str().unwrap_or("").parse().map_err(|e: String| anyhow::anyhow!("{}:{}: {e}", a.file.display(), i + 1))?;
             let key = dyad::stance::data::sentence_key(text);
-            ex.push(Example { input: dyad::stance::StanceInput { text: text.into(), source, target }, label, key });
+            ex.push(Example { input: dyad::stance::StanceInput { text: text.into(), source, target }, label, key, sentiment: false });
         }
         let r = eval_examples(scorer.as_ref(), &ex)?;
         write_predictions(predictions_out, &r.predictions)?;

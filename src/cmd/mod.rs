@@ -10,6 +10,7 @@ pub mod train;
 
 use anyhow::{bail, Result};
 use dyad::encoder::{Encoder, Precision};
+use dyad::stance::model::Head;
 use dyad::stance::{AnchorScorer, DirectedStanceModel, EnsembleScorer, StanceScorer};
 use dyad::dates::Every;
 use std::path::PathBuf;
@@ -41,10 +42,21 @@ pub struct ModelArgs {
     /// `model` column records int8 as `<model>+int8`.
     #[arg(long, value_enum, default_value_t = Precision::F32)]
     pub precision: Precision,
+    /// Output layer of a model trained with two: stance (cooperation vs. hostility of events,
+    /// what score and classify report) or sentiment (the directed-sentiment scheme; `dyad eval`
+    /// uses it on directed-sentiment files). The `model` column records `<model>+sentiment`.
+    #[arg(long, value_enum)]
+    pub head: Option<Head>,
 }
 
 impl ModelArgs {
     pub fn load(&self) -> Result<Box<dyn StanceScorer>> {
+        self.load_for(Head::Stance)
+    }
+
+    /// Loads the scorer reading `--head`, else `default` where the model has that head, else
+    /// the stance head.
+    pub fn load_for(&self, default: Head) -> Result<Box<dyn StanceScorer>> {
         if let Some(n) = self.threads {
             tch::set_num_threads(n as i32);
             let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
@@ -61,6 +73,12 @@ impl ModelArgs {
                 for stance_dir in &dirs {
                     let mut m = DirectedStanceModel::load(&dir, stance_dir, device)?;
                     m.batch_size = self.batch_size.max(1);
+                    let head = match self.head {
+                        Some(h) => h,
+                        None if default == Head::Sentiment && !m.has_sentiment_head() => Head::Stance,
+                        None => default,
+                    };
+                    m.set_head(head)?;
                     if self.precision != Precision::F32 {
                         m.set_inference_path(Some(self.precision))?;
                     }
@@ -71,6 +89,7 @@ impl ModelArgs {
                 }
                 Ok(Box::new(EnsembleScorer::new(members)?))
             }
+            "anchor" if self.head.is_some() => bail!("--head applies to the trained scorer only"),
             "anchor" => Ok(Box::new(AnchorScorer::new(Encoder::load(&dir, device)?, self.batch_size)?)),
             o => bail!("--scorer {o:?}: use trained or anchor"),
         }

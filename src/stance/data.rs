@@ -22,6 +22,8 @@ pub struct Example {
     pub label: Label,
     /// Identifies the sentence (for splits: a sentence never sits in two splits).
     pub key: String,
+    /// Labelled in the directed-sentiment scheme (trains the sentiment head when there is one).
+    pub sentiment: bool,
 }
 
 /// A sentence of the directed-sentiment set with both directions and its 5-class label.
@@ -171,8 +173,8 @@ pub fn plv_examples(sentences: &[PlvSentence]) -> Vec<Example> {
     for s in sentences {
         let label = penta_label(s.penta);
         let reverse = if MUTUAL_ROOTS.contains(&s.root.as_str()) { label } else { Label::Neutral };
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.source, target: s.target }, label, key: s.key.clone() });
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.target, target: s.source }, label: reverse, key: s.key.clone() });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.source, target: s.target }, label, key: s.key.clone(), sentiment: false });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.target, target: s.source }, label: reverse, key: s.key.clone(), sentiment: false });
     }
     out
 }
@@ -280,8 +282,8 @@ pub fn ds_examples(sentences: &[DsSentence]) -> Vec<Example> {
     let mut out = Vec::new();
     for s in sentences {
         let (pq, qp) = ds_directed_labels(s.label);
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.p, target: s.q }, label: pq, key: s.key.clone() });
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.q, target: s.p }, label: qp, key: s.key.clone() });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.p, target: s.q }, label: pq, key: s.key.clone(), sentiment: true });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.q, target: s.p }, label: qp, key: s.key.clone(), sentiment: true });
     }
     out
 }

