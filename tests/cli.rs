@@ -105,7 +105,7 @@ fn strict_stops_and_resume_continues() {
     std::fs::write(&ck, format!("{{\"article_id\":\"{}\",\"rows\":[{row}]}}\n", rows[0].article_id)).unwrap();
     let o = dyad().arg("score").arg(&archive).arg("-o").arg(&out).args(["--resume", "--quiet", "--precision", "int8"]).output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success() && err.contains("dyad-stance-minilm-v1+int8") && err.contains("--precision"), "{err}");
+    assert!(!o.status.success() && err.contains(&format!("{}+int8", common::shipped_model_name())) && err.contains("--precision"), "{err}");
 }
 
 #[test]

@@ -82,10 +82,11 @@ fn reference_article_rows_point_at_their_sentences() {
         assert_eq!(threat.label, "hostile", "{threat:?}");
         let ties = find("ISR", "AZE", "Tehran perceives Israel");
         assert_eq!(ties.label, "cooperative", "{ties:?}");
+        let shipped = common::shipped_model_name();
         let name = if precision == Precision::Int8 {
-            "dyad-stance-minilm-v1+int8"
+            format!("{shipped}+int8")
         } else {
-            "dyad-stance-minilm-v1"
+            shipped
         };
         assert!(rows.iter().all(|r| r.model == name), "{precision:?}");
     }
