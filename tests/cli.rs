@@ -128,6 +128,13 @@ fn classify_one_and_many() {
     );
     let v2: serde_json::Value = serde_json::from_str(o2.trim()).unwrap();
     assert!((v2["stance"].as_f64().unwrap() - v["stance"].as_f64().unwrap()).abs() < 1e-3, "{o2} vs {o}");
+    // The shipped model has one output layer: asking for the sentiment head says so, and
+    // training refuses --head.
+    let o = dyad().args(["classify", "China condemned Japan.", "--source", "China", "--target", "Japan", "--head", "sentiment"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("no sentiment head"), "{err}");
+    let o = dyad().args(["train", "--head", "sentiment"]).output().unwrap();
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--head applies to"));
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("pairs.jsonl");
     std::fs::write(

@@ -34,6 +34,9 @@ pub fn run(a: Args) -> Result<()> {
     if a.model.precision != dyad::encoder::Precision::F32 {
         anyhow::bail!("training runs in f32; --precision applies to score, classify and eval");
     }
+    if a.model.head.is_some() {
+        anyhow::bail!("training fits every head the config names (sentiment_head); --head applies to score, classify and eval");
+    }
     let json = serde_json::to_value(&c)?;
     let device = a.model.device()?;
     let dir = dyad::paths::encoder_dir(a.model.model_dir.as_deref())?;
