@@ -61,7 +61,11 @@ pub fn load_conll(path: &Path) -> Result<Vec<SpanSentence>> {
                 }
                 "I" => match open.as_mut() {
                     Some(o) if o.0 == role => o.2 = end,
-                    _ => open = Some((role, start, end)), // an I- without B- starts a span
+                    // An I- without a B- of its role starts a span (closing any other).
+                    _ => {
+                        spans.extend(open.take());
+                        open = Some((role, start, end));
+                    }
                 },
                 _ => spans.extend(open.take()),
             }
@@ -361,6 +365,12 @@ mod tests {
         let both = e.countries.iter().find(|(d, _)| *d == Direction::Both).unwrap().1;
         assert_eq!((both.predicted, both.correct), (4, 3));
         assert_eq!((e.places.rejected_right, e.places.rejected_wrong), (1, 0));
+    }
+
+    #[test]
+    fn an_inside_tag_of_another_role_keeps_the_open_span() {
+        let s = conll("Iran B-S\nofficials I-S\nAzerbaijani I-T\nleaders I-T\nmet O\n");
+        assert_eq!(s[0].spans, [('S', 0, 14), ('T', 15, 34)]);
     }
 
     #[test]
