@@ -196,37 +196,26 @@ fn join_key(text: &str) -> String {
     text.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
-/// Tagged spans of one CoNLL sentence as (tag, first token, last token + 1).
-fn bio_spans(tags: &[&str]) -> Vec<(char, usize, usize)> {
-    let mut spans: Vec<(char, usize, usize)> = Vec::new();
-    for (i, t) in tags.iter().enumerate() {
-        let kind = t.chars().last().unwrap_or('O');
-        if t.starts_with("B-") || (t.starts_with("I-") && spans.last().is_none_or(|s| s.2 != i || s.0 != kind)) {
-            spans.push((kind, i, i + 1));
-        } else if t.starts_with("I-") {
-            spans.last_mut().unwrap().2 = i + 1;
-        }
-    }
-    spans
+/// Positions in `text` of its ASCII letters and digits, in order: what [`join_key`] keeps.
+fn alnum_positions(text: &str) -> Vec<usize> {
+    text.chars().enumerate().filter(|(_, c)| c.is_ascii_alphanumeric()).map(|(i, _)| i).collect()
 }
 
-/// Char span in `text` of tokens `a..b`, aligning tokens to the text by their ASCII letters and
-/// digits (punctuation-only tokens at the edges are dropped from the span).
-fn token_char_span(text: &[char], tokens: &[&str], a: usize, b: usize) -> Option<(usize, usize)> {
-    // Positions in `text` of its alphanumeric chars, in order.
-    let alnum: Vec<usize> = text.iter().enumerate().filter(|(_, c)| c.is_ascii_alphanumeric()).map(|(i, _)| i).collect();
-    let count = |t: &str| t.chars().filter(|c| c.is_ascii_alphanumeric()).count();
-    let before: usize = tokens[..a].iter().map(|t| count(t)).sum();
-    let inside: usize = tokens[a..b].iter().map(|t| count(t)).sum();
-    if inside == 0 || before + inside > alnum.len() {
+/// Moves a char span of `from` onto `to`, two texts with the same [`join_key`], by counting
+/// letters and digits (punctuation at the span's edges is dropped).
+fn carry_span(from: &str, to_alnum: &[usize], span: (usize, usize)) -> Option<(usize, usize)> {
+    let count = |a: usize, b: usize| from.chars().skip(a).take(b - a).filter(|c| c.is_ascii_alphanumeric()).count();
+    let (before, inside) = (count(0, span.0), count(span.0, span.1));
+    if inside == 0 || before + inside > to_alnum.len() {
         return None;
     }
-    Some((alnum[before], alnum[before + inside - 1] + 1))
+    Some((to_alnum[before], to_alnum[before + inside - 1] + 1))
 }
 
-/// Joins the ConfliBERT actor annotation (CoNLL, `token TAG` per line, blank line between
-/// sentences) with the ConfliBERT penta file on the sentence text. Every source × target pair
-/// of a sentence becomes one pair; two R actors give one pair marked `RECIPROCAL`.
+/// Joins the ConfliBERT actor annotation (CoNLL, read by [`crate::pair_eval::load_conll`]) with
+/// the ConfliBERT penta file on the sentence text, carrying the tagged spans onto the penta
+/// file's text. Every source × target pair of a sentence becomes one pair; two R actors give
+/// one pair marked `RECIPROCAL`.
 pub fn load_conflibert(conll: &Path, cameo: &Path) -> Result<ConflibertJoin> {
     let (h, rows) = tsv_rows(cameo)?;
     let (sc, pc) = (column(&h, "sentence", cameo)?, column(&h, "penta", cameo)?);
@@ -236,18 +225,15 @@ pub fn load_conflibert(conll: &Path, cameo: &Path) -> Result<ConflibertJoin> {
             penta_of.insert(join_key(text), (text.trim().to_string(), p));
         }
     }
-    let raw = std::fs::read_to_string(conll).with_context(|| format!("reading {}", conll.display()))?;
     let mut join = ConflibertJoin::default();
-    for block in raw.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
-        let (tokens, tags): (Vec<&str>, Vec<&str>) = block.lines().filter_map(|l| l.trim().rsplit_once(' ')).unzip();
-        let Some((text, penta)) = penta_of.get(&join_key(&tokens.concat())) else {
+    for annotated in crate::pair_eval::load_conll(conll)? {
+        let Some((text, penta)) = penta_of.get(&join_key(&annotated.text)) else {
             join.unmatched += 1;
             continue;
         };
-        let chars: Vec<char> = text.chars().collect();
-        let spans = bio_spans(&tags);
+        let alnum = alnum_positions(text);
         let of = |k: char| -> Vec<(usize, usize)> {
-            spans.iter().filter(|s| s.0 == k).filter_map(|s| token_char_span(&chars, &tokens, s.1, s.2)).collect()
+            annotated.spans.iter().filter(|s| s.0 == k).filter_map(|s| carry_span(&annotated.text, &alnum, (s.1, s.2))).collect()
         };
         let (sources, targets, mutual) = (of('S'), of('T'), of('R'));
         let mut pairs: Vec<((usize, usize), (usize, usize), &str)> = Vec::new();
@@ -420,14 +406,11 @@ mod tests {
         let conll = shared.join("actors/conflibert_source_target_train.conll");
         let j = load_conflibert(&conll, &shared.join("stance/conflibert_cameo_train.tsv")).expect("shared ConfliBERT files");
         assert!(j.pairs.len() >= 450, "{} pairs", j.pairs.len());
-        let raw = std::fs::read_to_string(&conll).unwrap();
-        let mut tagged: HashSet<String> = HashSet::new();
-        for block in raw.split("\n\n") {
-            let (tokens, tags): (Vec<&str>, Vec<&str>) = block.lines().filter_map(|l| l.trim().rsplit_once(' ')).unzip();
-            for (_, a, b) in bio_spans(&tags) {
-                tagged.insert(join_key(&tokens[a..b].concat()));
-            }
-        }
+        let tagged: HashSet<String> = crate::pair_eval::load_conll(&conll)
+            .unwrap()
+            .iter()
+            .flat_map(|a| a.spans.iter().map(|s| join_key(&a.text.chars().skip(s.1).take(s.2 - s.1).collect::<String>())).collect::<Vec<_>>())
+            .collect();
         for p in &j.pairs {
             for s in [p.source, p.target] {
                 let text: String = p.text.chars().skip(s.0).take(s.1 - s.0).collect();
