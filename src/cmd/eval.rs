@@ -111,7 +111,7 @@ pub fn run(a: Args) -> Result<()> {
             };
             let label: Label = v["label"].as_str().unwrap_or("").parse().map_err(|e: String| anyhow::anyhow!("{}:{}: {e}", a.file.display(), i + 1))?;
             let key = dyad::stance::data::sentence_key(text);
-            ex.push(Example { input: dyad::stance::StanceInput { text: text.into(), source, target }, label, key, sentiment: false });
+            ex.push(Example { input: dyad::stance::StanceInput { text: text.into(), source, target }, label, key, trains: dyad::stance::data::Trains::Stance });
         }
         let r = eval_examples(scorer.as_ref(), &ex)?;
         write_predictions(predictions_out, &r.predictions)?;

@@ -22,8 +22,18 @@ pub struct Example {
     pub label: Label,
     /// Identifies the sentence (for splits: a sentence never sits in two splits).
     pub key: String,
-    /// Labelled in the directed-sentiment scheme (trains the sentiment head when there is one).
-    pub sentiment: bool,
+    /// The output layer(s) it trains when the model has two; a one-head model reads all.
+    pub trains: Trains,
+}
+
+/// Which head an example trains in a two-head model: the stance head (event scheme: PLV,
+/// ConfliBERT, composed), the sentiment head (directed-sentiment scheme) or both (a
+/// directed-sentiment sentence with a stance, where the two schemes agree).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trains {
+    Stance,
+    Sentiment,
+    Both,
 }
 
 /// A sentence of the directed-sentiment set with both directions and its 5-class label.
@@ -173,8 +183,8 @@ pub fn plv_examples(sentences: &[PlvSentence]) -> Vec<Example> {
     for s in sentences {
         let label = penta_label(s.penta);
         let reverse = if MUTUAL_ROOTS.contains(&s.root.as_str()) { label } else { Label::Neutral };
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.source, target: s.target }, label, key: s.key.clone(), sentiment: false });
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.target, target: s.source }, label: reverse, key: s.key.clone(), sentiment: false });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.source, target: s.target }, label, key: s.key.clone(), trains: Trains::Stance });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.target, target: s.source }, label: reverse, key: s.key.clone(), trains: Trains::Stance });
     }
     out
 }
@@ -268,8 +278,8 @@ pub fn ds_examples(sentences: &[DsSentence]) -> Vec<Example> {
     let mut out = Vec::new();
     for s in sentences {
         let (pq, qp) = ds_directed_labels(s.label);
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.p, target: s.q }, label: pq, key: s.key.clone(), sentiment: true });
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.q, target: s.p }, label: qp, key: s.key.clone(), sentiment: true });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.p, target: s.q }, label: pq, key: s.key.clone(), trains: Trains::Sentiment });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.q, target: s.p }, label: qp, key: s.key.clone(), trains: Trains::Sentiment });
     }
     out
 }

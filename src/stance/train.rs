@@ -53,6 +53,12 @@ pub struct TrainConfig {
     /// train it, PLV/ConfliBERT/composed ones the stance head, over one shared encoder.
     #[serde(default)]
     pub sentiment_head: bool,
+    /// With `sentiment_head`: directed-sentiment sentences that have a stance (praise or blame,
+    /// label ≠ 0; both directions, the receiving one neutral) train the stance head as well.
+    /// The schemes agree on those; they disagree on the all-neutral ones, where the sentiment
+    /// scheme files statements of intent and of ties that the event scheme calls cooperation.
+    #[serde(default)]
+    pub ds_stances_train_stance_head: bool,
     /// Cap on training examples (quick runs); none = all.
     #[serde(default)]
     pub max_train_examples: Option<usize>,
@@ -289,6 +295,14 @@ fn training_examples(c: &TrainConfig, d: &Datasets, rewritten: (&[DsSentence], &
     plv.extend_from_slice(rewritten.1);
     plv.extend_from_slice(&d.conflibert);
     let mut ex = ds_examples(&ds);
+    if c.ds_stances_train_stance_head {
+        // ds_examples gives the two directions of each sentence in order.
+        for (pair, s) in ex.chunks_mut(2).zip(&ds) {
+            if s.label != 0 {
+                pair.iter_mut().for_each(|e| e.trains = Trains::Both);
+            }
+        }
+    }
     for _ in 0..c.plv_repeat.max(1) {
         ex.extend(plv_examples(&plv));
     }
@@ -327,6 +341,7 @@ fn composed(n: usize, plv: &[PlvSentence], conflibert: &[PlvSentence], rng: &mut
 /// Trains, evaluates on both dev sets, writes weights + manifest, and returns the manifest.
 pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path, device: Device, log: &mut dyn FnMut(&str)) -> Result<Manifest> {
     let started = Instant::now();
+    anyhow::ensure!(!c.ds_stances_train_stance_head || c.sentiment_head, "ds_stances_train_stance_head needs sentiment_head: true (with one head every example trains it)");
     tch::manual_seed(c.seed as i64);
     let mut rng = Rng(c.seed);
     let d = load_datasets(c)?;
@@ -341,6 +356,10 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         d.plv_train.len(), d.plv_dev.len(), d.ds_train.len(), d.ds_valid.len(), d.conflibert.len(), c.augment_compose, examples.len(), counts[0], counts[1], counts[2]
     ));
 
+    if c.sentiment_head {
+        let by = |t: Trains| examples.iter().filter(|e| e.trains == t).count();
+        log(&format!("heads: {} examples train the stance head only, {} the sentiment head only, {} both", by(Trains::Stance), by(Trains::Sentiment), by(Trains::Both)));
+    }
     if c.augment_reorder {
         log(&format!("augment_reorder: {} directed-sentiment and {} PLV sentences rewritten with the source last, e.g.", ds_r.len(), plv_r.len()));
         for s in ds_r.iter().step_by(ds_r.len().div_ceil(3).max(1)) {
@@ -395,16 +414,22 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
             opt.set_lr(lr);
             let batch: Vec<_> = b.iter().map(|&i| encoded[i].clone()).collect();
             let targets = Tensor::from_slice(&b.iter().map(|&i| label_index(examples[i].label)).collect::<Vec<_>>()).to(device);
-            let logits = match model.forward_both(&batch, true)? {
-                (stance, None) => stance,
-                // Each example is read by the head of its label scheme.
+            let loss = match model.forward_both(&batch, true)? {
+                (stance, None) => stance.cross_entropy_loss::<&Tensor>(&targets, Some(&class_weights), tch::Reduction::Mean, -100, 0.0),
+                // Each example is read by the head(s) of its label scheme; the class-weighted mean
+                // runs over (example, head) terms, so an example training both counts twice.
                 (stance, Some(sentiment)) => {
-                    let mask: Vec<bool> = b.iter().map(|&i| examples[i].sentiment).collect();
-                    let mask = Tensor::from_slice(&mask).to(device).unsqueeze(1);
-                    sentiment.where_self(&mask, &stance)
+                    let mask = |f: &dyn Fn(Trains) -> bool| {
+                        Tensor::from_slice(&b.iter().map(|&i| f(examples[i].trains) as u8 as f32).collect::<Vec<_>>()).to(device)
+                    };
+                    let on_stance = mask(&|t| t != Trains::Sentiment);
+                    let on_sentiment = mask(&|t| t != Trains::Stance);
+                    let per = |logits: &Tensor| logits.cross_entropy_loss::<&Tensor>(&targets, Some(&class_weights), tch::Reduction::None, -100, 0.0);
+                    let weight = class_weights.index_select(0, &targets);
+                    let total = (per(&stance) * &on_stance + per(&sentiment) * &on_sentiment).sum(tch::Kind::Float);
+                    total / (weight * (on_stance + on_sentiment)).sum(tch::Kind::Float)
                 }
             };
-            let loss = logits.cross_entropy_loss::<&Tensor>(&targets, Some(&class_weights), tch::Reduction::Mean, -100, 0.0);
             opt.backward_step(&loss);
             loss_sum += loss.double_value(&[]) * b.len() as f64;
             seen += b.len();
@@ -502,5 +527,32 @@ mod tests {
         b.shuffle(&mut y);
         assert_eq!(x, y);
         assert_ne!(x, (0..50).collect::<Vec<_>>());
+    }
+
+    /// Which head each example trains: directed-sentiment sentences with a stance train both
+    /// heads only when asked, the all-neutral ones never the stance head, PLV never the sentiment one.
+    #[test]
+    fn ds_stances_can_train_the_stance_head() {
+        let ds = |label: usize, text: &str| DsSentence { text: text.into(), p: (0, 1), q: (2, 3), label, key: text.into() };
+        let plv = PlvSentence { text: "A condemned B".into(), source: (0, 1), target: (12, 13), penta: 4, root: "ACCUSE".into(), key: "plv".into() };
+        let d = Datasets { plv_train: vec![plv], plv_dev: vec![], ds_train: vec![ds(3, "x blamed y"), ds(0, "x met y")], ds_valid: vec![], conflibert: vec![], hashes: Default::default() };
+        let config = |shared: bool| -> TrainConfig {
+            serde_json::from_value(serde_json::json!({
+                "seed": 1, "epochs": 1, "batch_size": 2, "lr": 1e-5, "warmup": 0.0, "weight_decay": 0.0, "dropout": 0.0,
+                "frozen_layers": 0, "neutral_sentence_fraction": 1.0, "plv_repeat": 1, "data_dir": ".", "plv_dev_split": "x",
+                "out_dir": "o", "model_name": "m", "sentiment_head": true, "ds_stances_train_stance_head": shared
+            }))
+            .unwrap()
+        };
+        let trains = |shared: bool| {
+            let mut by: Vec<(String, Trains)> = training_examples(&config(shared), &d, (&[], &[]), &mut Rng(1)).into_iter().map(|e| (e.key, e.trains)).collect();
+            by.sort_by(|a, b| a.0.cmp(&b.0));
+            by
+        };
+        let ds_only = [("plv", Trains::Stance), ("plv", Trains::Stance), ("x blamed y", Trains::Sentiment), ("x blamed y", Trains::Sentiment), ("x met y", Trains::Sentiment), ("x met y", Trains::Sentiment)];
+        let shared = [("plv", Trains::Stance), ("plv", Trains::Stance), ("x blamed y", Trains::Both), ("x blamed y", Trains::Both), ("x met y", Trains::Sentiment), ("x met y", Trains::Sentiment)];
+        let owned = |v: &[(&str, Trains)]| v.iter().map(|(k, t)| (k.to_string(), *t)).collect::<Vec<_>>();
+        assert_eq!(trains(false), owned(&ds_only));
+        assert_eq!(trains(true), owned(&shared));
     }
 }
