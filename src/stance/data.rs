@@ -274,12 +274,15 @@ pub fn ds_directed_labels(label: usize) -> (Label, Label) {
     }
 }
 
-pub fn ds_examples(sentences: &[DsSentence]) -> Vec<Example> {
+/// Both directions of each sentence. The all-neutral ones train the sentiment head; those with
+/// a stance train `with_stance` (the sentiment head, or both heads).
+pub fn ds_examples(sentences: &[DsSentence], with_stance: Trains) -> Vec<Example> {
     let mut out = Vec::new();
     for s in sentences {
         let (pq, qp) = ds_directed_labels(s.label);
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.p, target: s.q }, label: pq, key: s.key.clone(), trains: Trains::Sentiment });
-        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.q, target: s.p }, label: qp, key: s.key.clone(), trains: Trains::Sentiment });
+        let trains = if s.label == 0 { Trains::Sentiment } else { with_stance };
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.p, target: s.q }, label: pq, key: s.key.clone(), trains });
+        out.push(Example { input: StanceInput { text: s.text.clone(), source: s.q, target: s.p }, label: qp, key: s.key.clone(), trains });
     }
     out
 }

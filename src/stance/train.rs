@@ -198,7 +198,7 @@ pub fn eval_plv(scorer: &dyn StanceScorer, sentences: &[PlvSentence]) -> Result<
 pub const FIVE_CLASS: [&str; 5] = ["neutral", "positive p→q", "positive q→p", "negative p→q", "negative q→p"];
 
 pub fn eval_directed_sentiment(scorer: &dyn StanceScorer, sentences: &[DsSentence]) -> Result<Evaluation> {
-    let ex = ds_examples(sentences);
+    let ex = ds_examples(sentences, Trains::Sentiment);
     let inputs: Vec<_> = ex.iter().map(|e| e.input.clone()).collect();
     let scores = scorer.score(&inputs)?;
     let mut confusion = Confusion::new(&FIVE_CLASS);
@@ -294,15 +294,7 @@ fn training_examples(c: &TrainConfig, d: &Datasets, rewritten: (&[DsSentence], &
     let mut plv = d.plv_train.clone();
     plv.extend_from_slice(rewritten.1);
     plv.extend_from_slice(&d.conflibert);
-    let mut ex = ds_examples(&ds);
-    if c.ds_stances_train_stance_head {
-        // ds_examples gives the two directions of each sentence in order.
-        for (pair, s) in ex.chunks_mut(2).zip(&ds) {
-            if s.label != 0 {
-                pair.iter_mut().for_each(|e| e.trains = Trains::Both);
-            }
-        }
-    }
+    let mut ex = ds_examples(&ds, if c.ds_stances_train_stance_head { Trains::Both } else { Trains::Sentiment });
     for _ in 0..c.plv_repeat.max(1) {
         ex.extend(plv_examples(&plv));
     }
