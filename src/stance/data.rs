@@ -332,6 +332,76 @@ pub fn compose(a: &PlvSentence, b: &PlvSentence, connective: &str) -> Option<(Pl
     Some((first, second))
 }
 
+/// A frame around a reported clause: `{A}` is the framing actor, `{S}` the clause. `hostile`:
+/// the frame is hostile toward the clause's source ("{A} condemned reports that {S}."); else it
+/// only reports it ("{A} said that {S}.").
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    pub template: &'static str,
+    pub hostile: bool,
+}
+
+/// Frames used by `augment_nest`, the actor before and after the clause.
+pub const FRAMES: &[Frame] = &[
+    Frame { template: "{A} condemned reports that {S}.", hostile: true },
+    Frame { template: "{A} sees the fact that {S} as a threat.", hostile: true },
+    Frame { template: "{A} warned that {S}, calling it a provocation.", hostile: true },
+    Frame { template: "{A} protested after {S}.", hostile: true },
+    Frame { template: "{S}, which {A} denounced as a danger to the region.", hostile: true },
+    Frame { template: "{S}, a move {A} criticised.", hostile: true },
+    Frame { template: "{A} said that {S}.", hostile: false },
+    Frame { template: "According to {A}, {S}.", hostile: false },
+    Frame { template: "{S}, {A} reported.", hostile: false },
+    Frame { template: "{A} noted that {S}.", hostile: false },
+];
+
+/// Sentence openings that are not names, lower-cased when the sentence becomes a clause.
+const COMMON_OPENINGS: &[&str] = &["The", "A", "An", "In", "On", "At", "After", "Before", "During", "This", "These", "Its", "Their", "His", "Her", "It", "They", "He", "She", "We", "Last"];
+
+/// Puts a pair sentence inside a frame spoken by a third actor: the clause's pair keeps its own
+/// label, and the frame adds a pair from the framing actor to the clause's source (PLV-style:
+/// penta 3 for a hostile frame, 0 for a reporting one; the reverse direction is neutral). Teaches
+/// that a pair inside a hostile frame keeps its own stance ("Tehran perceives Israel's … ties
+/// with Azerbaijan as a threat": ISR→AZE cooperative) while the frame's actor is hostile.
+/// Returns (clause pair, frame pair), or `None` when the clause would be cut or already names
+/// the actor.
+pub fn nest(inner: &PlvSentence, frame: Frame, actor: &str) -> Option<(PlvSentence, PlvSentence)> {
+    let body = inner.text.trim_end().trim_end_matches(['.', '!', '?']).trim_end();
+    let lead = inner.text.chars().count() - inner.text.trim_start().chars().count();
+    let body: String = body.chars().skip(lead).collect();
+    let len = body.chars().count();
+    if inner.source.0 < lead || inner.target.0 < lead || inner.source.1 - lead > len || inner.target.1 - lead > len || inner.text.contains(actor) {
+        return None;
+    }
+    let first_word = body.split_whitespace().next().unwrap_or("");
+    let body = if COMMON_OPENINGS.contains(&first_word) && !frame.template.starts_with("{S}") {
+        let mut c = body.chars();
+        c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+    } else {
+        body
+    };
+    let (before, after) = frame.template.split_once("{S}")?;
+    let before = before.replace("{A}", actor);
+    let shift = before.chars().count();
+    let actor_start = match before.find(actor) {
+        Some(b) => before[..b].chars().count(),
+        None => shift + len + after.split_once("{A}")?.0.chars().count(),
+    };
+    let text = format!("{before}{body}{}", after.replace("{A}", actor));
+    let key = sentence_key(&text);
+    let moved = |s: (usize, usize)| (s.0 - lead + shift, s.1 - lead + shift);
+    let clause = PlvSentence { text: text.clone(), key: key.clone(), source: moved(inner.source), target: moved(inner.target), ..inner.clone() };
+    let framing = PlvSentence {
+        source: (actor_start, actor_start + actor.chars().count()),
+        target: clause.source,
+        penta: if frame.hostile { 3 } else { 0 },
+        root: "FRAME".into(),
+        text,
+        key,
+    };
+    Some((clause, framing))
+}
+
 /// The fixed PLV dev split: within each penta class, sentences ordered by key, every 7th
 /// (≈14%) is dev. Stratified, by sentence, and independent of file order.
 pub fn plv_dev_keys(sentences: &[PlvSentence]) -> HashSet<String> {
@@ -447,6 +517,23 @@ mod tests {
         assert_eq!(labels, [Label::Hostile, Label::Neutral, Label::Cooperative, Label::Neutral]);
         let cut = PlvSentence { text: "Iran condemned it.".into(), target: (15, 18), ..a.clone() };
         assert!(compose(&cut, &b, "; ").is_none(), "a mention inside the dropped stop");
+    }
+
+    #[test]
+    fn nested_clauses_keep_their_pairs_stance_and_the_frame_adds_its_own() {
+        let inner = PlvSentence { text: "The army of Turkey signed a pact with Azerbaijan.".into(), source: (12, 18), target: (38, 48), penta: 1, root: "SUPPORT".into(), key: "k".into() };
+        let span = |p: &PlvSentence, s: (usize, usize)| p.text.chars().skip(s.0).take(s.1 - s.0).collect::<String>();
+        let (clause, framing) = nest(&inner, FRAMES[1], "Iran").unwrap();
+        assert_eq!(clause.text, "Iran sees the fact that the army of Turkey signed a pact with Azerbaijan as a threat.");
+        assert_eq!([span(&clause, clause.source), span(&clause, clause.target), span(&framing, framing.source), span(&framing, framing.target)], ["Turkey", "Azerbaijan", "Iran", "Turkey"]);
+        let labels: Vec<Label> = plv_examples(&[clause, framing]).iter().map(|e| e.label).collect();
+        assert_eq!(labels, [Label::Cooperative, Label::Neutral, Label::Hostile, Label::Neutral]);
+        // The actor after the clause, which keeps its capital; a reporting frame is neutral.
+        let (clause, framing) = nest(&inner, FRAMES[8], "Russia").unwrap();
+        assert_eq!(clause.text, "The army of Turkey signed a pact with Azerbaijan, Russia reported.");
+        assert_eq!(span(&framing, framing.source), "Russia");
+        assert_eq!(plv_examples(&[framing]).iter().map(|e| e.label).collect::<Vec<_>>(), [Label::Neutral, Label::Neutral]);
+        assert!(nest(&inner, FRAMES[0], "Turkey").is_none(), "the clause already names the actor");
     }
 
     #[test]

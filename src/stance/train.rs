@@ -49,6 +49,11 @@ pub struct TrainConfig {
     /// pair's (PLV and ConfliBERT training pairs), each pair keeping its label; see `data::compose`.
     #[serde(default)]
     pub augment_compose: usize,
+    /// Number of nested training sentences: a PLV or ConfliBERT training pair's sentence put
+    /// inside a frame spoken by a third country ("Iran condemned reports that …"), the pair
+    /// keeping its label and the frame adding its own (see `data::nest`).
+    #[serde(default)]
+    pub augment_nest: usize,
     /// A second output layer for the directed-sentiment scheme: directed-sentiment examples
     /// train it, PLV/ConfliBERT/composed ones the stance head, over one shared encoder.
     #[serde(default)]
@@ -299,6 +304,7 @@ fn training_examples(c: &TrainConfig, d: &Datasets, rewritten: (&[DsSentence], &
         ex.extend(plv_examples(&plv));
     }
     ex.extend(plv_examples(&composed(c.augment_compose, &d.plv_train, &d.conflibert, rng)));
+    ex.extend(plv_examples(&nested(c.augment_nest, &d.plv_train, &d.conflibert, rng)));
     rng.shuffle(&mut ex);
     if let Some(m) = c.max_train_examples {
         ex.truncate(m);
@@ -330,6 +336,30 @@ fn composed(n: usize, plv: &[PlvSentence], conflibert: &[PlvSentence], rng: &mut
     out
 }
 
+/// Framing actors for `nested`: country names and capitals, as news writes them.
+const FRAME_ACTORS: &[&str] = &[
+    "Russia", "Moscow", "China", "Beijing", "Iran", "Tehran", "Turkey", "Ankara", "Egypt", "Cairo", "India", "New Delhi", "Pakistan", "Japan", "Tokyo",
+    "France", "Paris", "Germany", "Berlin", "Saudi Arabia", "Riyadh", "Brazil", "Nigeria", "South Africa", "Indonesia", "Mexico", "Greece", "Poland", "Qatar", "Algeria",
+];
+
+/// `n` nested sentences (see `data::nest`): a cooperative or hostile training pair drawn at
+/// random, inside a random frame spoken by a random actor. Two pairs per sentence.
+fn nested(n: usize, plv: &[PlvSentence], conflibert: &[PlvSentence], rng: &mut Rng) -> Vec<PlvSentence> {
+    let pool: Vec<&PlvSentence> = plv.iter().chain(conflibert).filter(|s| s.penta != 0).collect();
+    let mut out = Vec::new();
+    let mut attempts = 0;
+    while !pool.is_empty() && out.len() < 2 * n && attempts < 10 * n {
+        attempts += 1;
+        let inner = pool[(rng.next() % pool.len() as u64) as usize];
+        let frame = FRAMES[(rng.next() % FRAMES.len() as u64) as usize];
+        let actor = FRAME_ACTORS[(rng.next() % FRAME_ACTORS.len() as u64) as usize];
+        if let Some((x, y)) = nest(inner, frame, actor) {
+            out.extend([x, y]);
+        }
+    }
+    out
+}
+
 /// Trains, evaluates on both dev sets, writes weights + manifest, and returns the manifest.
 pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path, device: Device, log: &mut dyn FnMut(&str)) -> Result<Manifest> {
     let started = Instant::now();
@@ -344,8 +374,8 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         counts[label_index(e.label) as usize] += 1;
     }
     log(&format!(
-        "data: {} PLV train / {} PLV dev sentences, {} directed-sentiment train / {} valid, {} ConfliBERT pairs, {} composed sentences; {} training examples (cooperative {}, neutral {}, hostile {})",
-        d.plv_train.len(), d.plv_dev.len(), d.ds_train.len(), d.ds_valid.len(), d.conflibert.len(), c.augment_compose, examples.len(), counts[0], counts[1], counts[2]
+        "data: {} PLV train / {} PLV dev sentences, {} directed-sentiment train / {} valid, {} ConfliBERT pairs, {} composed and {} nested sentences; {} training examples (cooperative {}, neutral {}, hostile {})",
+        d.plv_train.len(), d.plv_dev.len(), d.ds_train.len(), d.ds_valid.len(), d.conflibert.len(), c.augment_compose, c.augment_nest, examples.len(), counts[0], counts[1], counts[2]
     ));
 
     if c.sentiment_head {
@@ -359,6 +389,14 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         }
         for s in plv_r.iter().take(2) {
             log(&format!("  {}", s.text));
+        }
+    }
+    if c.augment_nest > 0 {
+        // Drawn with a generator of their own, so that logging leaves the training draw as it is.
+        log("augment_nest: e.g. (clause pair, then frame pair)");
+        for s in nested(3, &d.plv_train, &d.conflibert, &mut Rng(c.seed)) {
+            let span = |x: (usize, usize)| s.text.chars().skip(x.0).take(x.1 - x.0).collect::<String>();
+            log(&format!("  {} → {} penta {}: {}", span(s.source), span(s.target), s.penta, s.text));
         }
     }
     let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, c.dropout, c.markers);
