@@ -71,6 +71,10 @@ pub struct Manifest {
     /// A second output layer for the directed-sentiment scheme (see [`Head`]); absent = none.
     #[serde(default)]
     pub sentiment_head: bool,
+    /// Typographic quotes and apostrophes read as ASCII ones (see [`fold_quote`]); absent =
+    /// no (v1–v10 were trained on the text as written).
+    #[serde(default)]
+    pub fold_quotes: bool,
     pub config: serde_json::Value,
     pub data_sha256: std::collections::BTreeMap<String, String>,
     pub dev_metrics: serde_json::Value,
@@ -83,6 +87,19 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(format!("{:x}", Sha256::digest(&bytes)))
 }
 
+/// A typographic quote or apostrophe as its ASCII form, anything else as it is. One char for
+/// one, so char offsets do not move. Why: PLV, the event data, writes `'` and `"` only, while
+/// the directed-sentiment set and news archives mostly write `’` and `“”`, which the tokenizer
+/// keeps as other tokens; so "Israel’s ties with Azerbaijan" and "Israel's ties …" reach the
+/// model as different inputs, each read in the label scheme of the data it came with.
+pub fn fold_quote(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        other => other,
+    }
+}
+
 /// Token ids with the four markers placed around the source and target spans (char offsets),
 /// cut to [`MAX_TOKENS`] around the marked region. Returns ids and the positions of the source
 /// and target opening markers (0, the [CLS] position, if truncation cut one off).
@@ -90,8 +107,9 @@ pub fn encode_marked(
     tokenizer: &impl Tokenizer<rust_tokenizers::vocab::BertVocab>,
     input: &StanceInput,
     markers: Markers,
+    fold_quotes: bool,
 ) -> (Vec<i64>, usize, usize) {
-    let chars: Vec<char> = input.text.chars().collect();
+    let chars: Vec<char> = input.text.chars().map(|c| if fold_quotes { fold_quote(c) } else { c }).collect();
     let clamp = |(a, b): (usize, usize)| (a.min(chars.len()), b.min(chars.len()).max(a.min(chars.len())));
     let (s, t) = (clamp(input.source), clamp(input.target));
     // Cut points in order; if the spans overlap, the later one starts where the earlier ends.
@@ -168,6 +186,8 @@ pub struct DirectedStanceModel {
     fast: Option<FastBert>,
     dropout: f64,
     markers: Markers,
+    /// Reads typographic quotes as ASCII (see [`fold_quote`]); from the manifest.
+    fold_quotes: bool,
     pub batch_size: usize,
     name: String,
     /// The trained model's name without the inference precision suffix.
@@ -187,6 +207,7 @@ impl DirectedStanceModel {
             fast: None,
             dropout,
             markers,
+            fold_quotes: false,
             batch_size: 32,
             name: "stance-untrained".into(),
             base_name: "stance-untrained".into(),
@@ -196,6 +217,12 @@ impl DirectedStanceModel {
     /// Adds the (fresh) directed-sentiment output layer.
     pub fn with_sentiment_head(mut self) -> DirectedStanceModel {
         self.sentiment = Some(nn::linear(self.encoder.vs.root() / "sentiment_head", 3 * HIDDEN, 3, Default::default()));
+        self
+    }
+
+    /// Sets whether typographic quotes are read as ASCII (see [`fold_quote`]).
+    pub fn with_folded_quotes(mut self, fold: bool) -> DirectedStanceModel {
+        self.fold_quotes = fold;
         self
     }
 
@@ -231,7 +258,7 @@ impl DirectedStanceModel {
                 manifest_path.display()
             );
         }
-        let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, 0.0, manifest.markers);
+        let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, 0.0, manifest.markers).with_folded_quotes(manifest.fold_quotes);
         if manifest.sentiment_head {
             model = model.with_sentiment_head();
         }
@@ -291,8 +318,8 @@ impl DirectedStanceModel {
     pub fn encode(&self, inputs: &[StanceInput]) -> Vec<(Vec<i64>, usize, usize)> {
         use rayon::prelude::*;
         let tokenizer = &self.encoder.tokenizer;
-        let markers = self.markers;
-        inputs.par_iter().map(|i| encode_marked(tokenizer, i, markers)).collect()
+        let (markers, fold) = (self.markers, self.fold_quotes);
+        inputs.par_iter().map(|i| encode_marked(tokenizer, i, markers, fold)).collect()
     }
 
     /// Switches between the fast inference path (at `precision`) and rust-bert's forward
@@ -347,36 +374,42 @@ mod tests {
         let tok = rust_tokenizers::tokenizer::BertTokenizer::from_file(dir.join("vocab.txt"), true, true).unwrap();
         let text = "China condemned Japan.";
         let (source_open, _, target_open, _) = Markers::Unused.ids();
-        let (ids, sp, tp) = encode_marked(&tok, &StanceInput { text: text.into(), source: (0, 5), target: (16, 21) }, Markers::Unused);
+        let (ids, sp, tp) = encode_marked(&tok, &StanceInput { text: text.into(), source: (0, 5), target: (16, 21) }, Markers::Unused, false);
         assert_eq!(ids[0], CLS);
         assert_eq!(*ids.last().unwrap(), SEP);
         assert_eq!((ids[sp], ids[tp]), (source_open, target_open));
         assert!(sp < tp);
         // Reversed direction: the target marker comes first.
-        let (ids2, sp2, tp2) = encode_marked(&tok, &StanceInput { text: text.into(), source: (16, 21), target: (0, 5) }, Markers::Unused);
+        let (ids2, sp2, tp2) = encode_marked(&tok, &StanceInput { text: text.into(), source: (16, 21), target: (0, 5) }, Markers::Unused, false);
         assert!(tp2 < sp2);
         assert_eq!(ids2.len(), ids.len());
         // A long sentence keeps both markers.
         let long = format!("{} Iran warned Israel. {}", "word ".repeat(200), "more ".repeat(200));
         let s = long.find("Iran").unwrap();
         let t = long.find("Israel").unwrap();
-        let (ids3, sp3, tp3) = encode_marked(&tok, &StanceInput { text: long.clone(), source: (s, s + 4), target: (t, t + 6) }, Markers::Unused);
+        let (ids3, sp3, tp3) = encode_marked(&tok, &StanceInput { text: long.clone(), source: (s, s + 4), target: (t, t + 6) }, Markers::Unused, false);
         assert_eq!(ids3.len(), MAX_TOKENS);
         assert_eq!((ids3[sp3], ids3[tp3]), (source_open, target_open));
         // Mentions further apart than the model's window: both ends are kept with their markers.
         let far = format!("Iran warned {} Israel.", "word ".repeat(300));
         let (s, t) = (0, far.find("Israel").unwrap());
-        let (ids5, sp5, tp5) = encode_marked(&tok, &StanceInput { text: far.clone(), source: (s, s + 4), target: (t, t + 6) }, Markers::Unused);
+        let (ids5, sp5, tp5) = encode_marked(&tok, &StanceInput { text: far.clone(), source: (s, s + 4), target: (t, t + 6) }, Markers::Unused, false);
         assert_eq!(ids5.len(), MAX_TOKENS);
         assert_eq!((ids5[sp5], ids5[tp5]), (source_open, target_open));
         assert!(sp5 > 0 && tp5 > sp5);
         // Punctuation markers: an "@" already in the text is not taken for the source marker.
         let text = "Follow @un: China condemned Japan.";
         let (c, j) = (text.find("China").unwrap(), text.find("Japan").unwrap());
-        let (ids4, sp4, tp4) = encode_marked(&tok, &StanceInput { text: text.into(), source: (c, c + 5), target: (j, j + 5) }, Markers::Punct);
+        let (ids4, sp4, tp4) = encode_marked(&tok, &StanceInput { text: text.into(), source: (c, c + 5), target: (j, j + 5) }, Markers::Punct, false);
         let china = tok.convert_tokens_to_ids(&["china".to_string()])[0];
         assert_eq!((ids4[sp4], ids4[sp4 + 1], ids4[sp4 + 2]), (1030, china, 1030));
         assert_eq!(ids4[tp4], 1001);
         assert!(ids4[..sp4].contains(&1030), "the text's own @ comes first: {ids4:?}");
+        // Folded quotes: the curly text encodes as the ASCII one, at the same char offsets.
+        let (curly, ascii) = ("Tehran sees Israel\u{2019}s \u{201C}ties\u{201D} with Azerbaijan.", "Tehran sees Israel's \"ties\" with Azerbaijan.");
+        let (i, a) = (ascii.find("Israel").unwrap(), ascii.find("Azerbaijan").unwrap());
+        let at = |text: &str, fold| encode_marked(&tok, &StanceInput { text: text.into(), source: (i, i + 6), target: (a, a + 10) }, Markers::Unused, fold);
+        assert_eq!(at(curly, true), at(ascii, false));
+        assert_ne!(at(curly, false).0, at(ascii, false).0, "unfolded, the tokenizer sees other tokens");
     }
 }

@@ -40,6 +40,10 @@ pub struct TrainConfig {
     /// (reported speech moved to the end, or the passive); see `stance::augment`.
     #[serde(default)]
     pub augment_reorder: bool,
+    /// Read typographic quotes and apostrophes as ASCII, in training and (from the manifest)
+    /// at inference; see `model::fold_quote`.
+    #[serde(default)]
+    pub fold_quotes: bool,
     /// ConfliBERT actor annotation (`conflibert_source_target_train.conll`), relative to the
     /// config file; when set, it is joined with `conflibert_cameo_train.tsv` in `data_dir` and
     /// its source/target pairs train like PLV sentences (see `data::load_conflibert`).
@@ -399,7 +403,7 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
             log(&format!("  {} → {} penta {}: {}", span(s.source), span(s.target), s.penta, s.text));
         }
     }
-    let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, c.dropout, c.markers);
+    let mut model = DirectedStanceModel::new(Encoder::load(encoder_dir, device)?, c.dropout, c.markers).with_folded_quotes(c.fold_quotes);
     if c.sentiment_head {
         model = model.with_sentiment_head();
     }
@@ -512,6 +516,7 @@ pub fn train(c: &TrainConfig, config_json: serde_json::Value, encoder_dir: &Path
         frozen_layers: c.frozen_layers,
         markers: c.markers,
         sentiment_head: c.sentiment_head,
+        fold_quotes: c.fold_quotes,
         config: config_json,
         data_sha256: d.hashes.clone(),
         dev_metrics: serde_json::json!({
