@@ -54,7 +54,7 @@ bench: release
 bench-series: setup
 	bash scripts/bench_series.sh
 
-# Retrain the stance model (about 17 minutes on 2 CPU cores) and evaluate it.
+# Retrain the stance model (about 40 minutes on 2 CPU cores) and evaluate it.
 train: build
 	./target/debug/dyad train --config models/stance-train.json
 eval: build

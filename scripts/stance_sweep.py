@@ -63,7 +63,7 @@ COOP, NEUT, HOST = 0, 1, 2
 LABEL_NAMES = ["cooperative", "neutral", "hostile"]
 FIVE_CLASS = ["neutral", "positive p→q", "positive q→p", "negative p→q", "negative q→p"]
 
-# models/stance-train.json (v1): defaults for keys a config leaves out.
+# v1's configuration (models/experiments/stance-train-v1.json): defaults for keys a config leaves out.
 V1 = {
     "seed": 13, "epochs": 3, "batch_size": 32, "lr": 5e-05, "warmup": 0.06, "weight_decay": 0.01,
     "dropout": 0.1, "frozen_layers": 2, "neutral_sentence_fraction": 0.5, "plv_repeat": 3,
