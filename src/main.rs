@@ -24,6 +24,7 @@ enum Command {
     Actors(cmd::actors::Args),
     Train(cmd::train::Args),
     Eval(cmd::eval::Args),
+    Doctor(cmd::doctor::Args),
 }
 
 fn main() {
@@ -37,6 +38,7 @@ fn main() {
         Command::Actors(a) => cmd::actors::run(a),
         Command::Train(a) => cmd::train::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Doctor(a) => cmd::doctor::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -2,6 +2,7 @@
 pub mod actors;
 pub mod classify;
 pub mod compare;
+pub mod doctor;
 pub mod eval;
 pub mod series;
 pub mod score;
