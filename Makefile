@@ -8,15 +8,15 @@ CARGO  ?= cargo
 OUT    ?= out
 export CUDA
 
-.PHONY: setup build release test demo notebook bench bench-series train eval gazetteer sample clean-deps
+.PHONY: setup build release test test-core demo notebook bench bench-series train eval gazetteer sample clean-deps
 
 setup: .deps/libtorch/lib/libtorch_cpu.so .deps/models/all-MiniLM-L6-v2/model.safetensors
 
 .deps/libtorch/lib/libtorch_cpu.so:
-	PYTHON=$(PYTHON) bash scripts/setup_libtorch.sh
+	PYTHON=$(PYTHON) bash scripts/setup/setup_libtorch.sh
 
 .deps/models/all-MiniLM-L6-v2/model.safetensors:
-	PYTHON=$(PYTHON) bash scripts/setup_model.sh
+	PYTHON=$(PYTHON) bash scripts/setup/setup_model.sh
 
 build: setup
 	$(CARGO) build
@@ -24,9 +24,13 @@ build: setup
 release: setup
 	$(CARGO) build --release
 
+# dyad-core first: it needs no libtorch and no encoder (`.ci/run` runs it before setup to prove it).
 test: setup
-	$(CARGO) test
+	$(CARGO) test --workspace
 	$(MAKE) notebook
+
+test-core:
+	$(CARGO) test -p dyad-core
 
 # The main job on the bundled sample archive: score → series → compare + chart → top movers.
 demo: build
@@ -41,18 +45,18 @@ demo: build
 
 # Execute notebooks/*.ipynb on the demo's exports (Python packages into .deps/nb-venv the first time).
 notebook: demo
-	PYTHON=$(PYTHON) DYAD_OUT=$(OUT) bash scripts/run_notebooks.sh
+	PYTHON=$(PYTHON) DYAD_OUT=$(OUT) bash scripts/setup/run_notebooks.sh
 
 # Throughput: `dyad score` on the Guardian archive, `dyad classify` against Python
 # sentence-transformers (the latter installs torch into .deps/bench-venv the first time).
 bench: release
-	bash scripts/bench_score.sh
-	bash scripts/bench_classify.sh
-	bash scripts/bench_series.sh
+	bash scripts/bench/bench_score.sh
+	bash scripts/bench/bench_classify.sh
+	bash scripts/bench/bench_series.sh
 
 # Aggregation at scale: series and compare on 10 million synthetic scored rows, with peak memory.
 bench-series: setup
-	bash scripts/bench_series.sh
+	bash scripts/bench/bench_series.sh
 
 # Retrain the stance model (about 40 minutes on 2 CPU cores) and evaluate it.
 train: build
@@ -63,10 +67,10 @@ eval: build
 
 # Rebuild the shipped data files from ../shared/data (not needed to build or test).
 gazetteer:
-	$(PYTHON) scripts/build_gazetteer.py
-	$(PYTHON) scripts/build_leaders.py
+	$(PYTHON) scripts/data/build_gazetteer.py
+	$(PYTHON) scripts/data/build_leaders.py
 sample:
-	$(PYTHON) scripts/make_sample.py
+	$(PYTHON) scripts/data/make_sample.py
 
 clean-deps:
 	rm -rf .deps

@@ -1,7 +1,6 @@
 //! The binary as a user runs it: score → series → compare, bad input, resume, charts.
-mod common;
 
-use common::dyad;
+use crate::support::dyad;
 use std::path::Path;
 
 fn run_ok(cmd: &mut std::process::Command) -> (String, String) {
@@ -36,9 +35,9 @@ fn score_series_compare_end_to_end() {
     assert!(err.contains("archive.jsonl:3: invalid JSON"), "{err}");
     assert!(err.contains("archive.jsonl:4: missing field \"date\""), "{err}");
     assert!(err.contains("5 articles read, 2 skipped"), "{err}");
-    assert!(!dyad::pipeline::checkpoint_path(&scored).exists(), "checkpoint removed after success");
-    let df = dyad::store::read_scored(&scored).unwrap();
-    let rows = dyad::store::frame_to_rows(&df).unwrap();
+    assert!(!dyad_core::store::checkpoint::path_for(&scored).exists(), "checkpoint removed after success");
+    let df = dyad_core::store::read_scored(&scored).unwrap();
+    let rows = dyad_core::store::frame_to_rows(&df).unwrap();
     assert!(rows.iter().any(|r| r.article_id == "a1" && r.source == "IRN" && r.target == "AZE"));
     assert!(rows.iter().any(|r| r.article_id == "a4" && r.source == "AZE" && r.target == "ARM"));
 
@@ -68,7 +67,7 @@ fn score_series_compare_end_to_end() {
     let (table, _) = run_ok(dyad().arg("compare").arg(&scored).args(["IRN-AZE", "ARM-AZE", "--undirected", "--plot"]).arg(&png));
     assert!(table.contains("AZE–IRN") && table.contains("ARM–AZE") && table.contains("correlation"), "{table}");
     let img = image::open(&png).expect("a valid PNG");
-    assert_eq!((img.width(), img.height()), dyad::chart::DEFAULT_SIZE);
+    assert_eq!((img.width(), img.height()), dyad_core::chart::DEFAULT_SIZE);
     // Not a blank canvas: lines and text in several colours.
     let rgb = img.to_rgb8();
     let distinct: std::collections::HashSet<[u8; 3]> = rgb.pixels().map(|p| p.0).collect();
@@ -89,14 +88,14 @@ fn strict_stops_and_resume_continues() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("archive.jsonl:3"));
 
     // A checkpoint left by an interrupted run: a1 done, then a torn line.
-    let ck = dyad::pipeline::checkpoint_path(&out);
+    let ck = dyad_core::store::checkpoint::path_for(&out);
     std::fs::write(&ck, "{\"article_id\":\"a1\",\"rows\":[]}\n{\"article_id\":\"a2\",\"ro").unwrap();
     let o = dyad().arg("score").arg(&archive).arg("-o").arg(&out).arg("--quiet").output().unwrap();
     assert!(!o.status.success(), "refuses to overwrite an unfinished run without --resume");
     assert!(String::from_utf8_lossy(&o.stderr).contains("--resume"));
     let (_, err) = run_ok(dyad().arg("score").arg(&archive).arg("-o").arg(&out).args(["--resume", "--quiet"]));
     assert!(err.contains("1 already done (resumed), 2 scored"), "{err}");
-    let rows = dyad::store::frame_to_rows(&dyad::store::read_scored(&out).unwrap()).unwrap();
+    let rows = dyad_core::store::frame_to_rows(&dyad_core::store::read_scored(&out).unwrap()).unwrap();
     assert!(rows.iter().all(|r| r.article_id != "a1"), "a1 was taken from the checkpoint, not rescored");
     assert!(rows.iter().any(|r| r.article_id == "a2"));
 
@@ -105,7 +104,7 @@ fn strict_stops_and_resume_continues() {
     std::fs::write(&ck, format!("{{\"article_id\":\"{}\",\"rows\":[{row}]}}\n", rows[0].article_id)).unwrap();
     let o = dyad().arg("score").arg(&archive).arg("-o").arg(&out).args(["--resume", "--quiet", "--precision", "int8"]).output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success() && err.contains(&format!("{}+int8", common::shipped_model_name())) && err.contains("--precision"), "{err}");
+    assert!(!o.status.success() && err.contains(&format!("{}+int8", crate::support::shipped_model_name())) && err.contains("--precision"), "{err}");
 }
 
 #[test]
@@ -128,13 +127,16 @@ fn classify_one_and_many() {
     );
     let v2: serde_json::Value = serde_json::from_str(o2.trim()).unwrap();
     assert!((v2["stance"].as_f64().unwrap() - v["stance"].as_f64().unwrap()).abs() < 1e-3, "{o2} vs {o}");
-    // The shipped model has one output layer: asking for the sentiment head says so, and
-    // training refuses --head.
+    // The shipped model has one output layer: asking for the sentiment head says so; train has
+    // its own options and names the model flags it does not take instead of ignoring them.
     let o = dyad().args(["classify", "China condemned Japan.", "--source", "China", "--target", "Japan", "--head", "sentiment"]).output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("no sentiment head"), "{err}");
-    let o = dyad().args(["train", "--head", "sentiment"]).output().unwrap();
-    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--head applies to"));
+    for flag in [&["--head", "sentiment"][..], &["--stance-dir", "x"], &["--batch-size", "8"], &["--scorer", "anchor"]] {
+        let o = dyad().arg("train").args(flag).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && err.contains(&format!("unexpected argument '{}'", flag[0])), "train {flag:?}: {err}");
+    }
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("pairs.jsonl");
     std::fs::write(
@@ -160,7 +162,7 @@ fn actors_explains_resolution() {
 
 #[test]
 fn eval_conll_measures_pairs_on_the_held_out_part() {
-    let conll = common::shared("actors/conflibert_source_target_train.conll");
+    let conll = crate::support::shared("actors/conflibert_source_target_train.conll");
     let (out, _) = run_ok(dyad().arg("eval").arg(&conll).args(["--part", "dev"]));
     // The row of the primary (anchored) rule for country pairs: gold, predicted, correct, P, R, F1.
     let row = out.lines().find(|l| l.starts_with("countries ") && l.contains("anchored")).expect(&out);

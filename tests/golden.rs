@@ -5,9 +5,8 @@
 //! not depend on the model and are byte for byte. Scoring runs the real model: every column
 //! is compared byte for byte except the four probability columns, which may differ in the
 //! last digit where libtorch's kernels round differently on another CPU (≤ 2e-4).
-mod common;
 
-use common::dyad;
+use crate::support::dyad;
 use std::path::{Path, PathBuf};
 
 fn golden(name: &str) -> PathBuf {

@@ -1,27 +1,27 @@
 //! The real encoder on real text: the reference article end to end.
-mod common;
 
-use dyad::actors::Gazetteer;
-use dyad::encoder::{Encoder, Precision};
-use dyad::ingest::{read_file, IngestOptions};
-use dyad::pipeline::score_articles;
-use dyad::segment::char_slice;
-use dyad::stance::{AnchorScorer, StanceInput, StanceScorer};
+use dyad_core::actors::Gazetteer;
+use dyad_model::encoder::{Encoder, Precision};
+use dyad_core::ingest::{read_file, IngestOptions};
+use dyad_core::pipeline::score_articles;
+use dyad_core::segment::char_slice;
+use dyad_model::AnchorScorer;
+use dyad_core::stance::{StanceInput, StanceScorer};
 
-fn trained() -> dyad::stance::DirectedStanceModel {
-    let dir = dyad::paths::encoder_dir(None).expect("encoder (run make setup)");
+fn trained() -> dyad_model::DirectedStanceModel {
+    let dir = dyad_model::paths::encoder_dir(None).expect("encoder (run make setup)");
     let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/stance");
-    dyad::stance::DirectedStanceModel::load(&dir, &models, tch::Device::Cpu).unwrap()
+    dyad_model::DirectedStanceModel::load(&dir, &models, tch::Device::Cpu).unwrap()
 }
 
 fn scorer() -> AnchorScorer {
-    let dir = dyad::paths::encoder_dir(None).expect("encoder (run make setup)");
+    let dir = dyad_model::paths::encoder_dir(None).expect("encoder (run make setup)");
     AnchorScorer::new(Encoder::load(&dir, tch::Device::Cpu).unwrap(), 16).unwrap()
 }
 
 #[test]
 fn encoder_embeddings_are_normalised_and_meaningful() {
-    let dir = dyad::paths::encoder_dir(None).unwrap();
+    let dir = dyad_model::paths::encoder_dir(None).unwrap();
     let enc = Encoder::load(&dir, tch::Device::Cpu).unwrap();
     let e = enc
         .embed(&[
@@ -38,7 +38,7 @@ fn encoder_embeddings_are_normalised_and_meaningful() {
 
 #[test]
 fn reference_article_rows_point_at_their_sentences() {
-    let path = common::reference_article();
+    let path = crate::support::reference_article();
     let mut articles = Vec::new();
     read_file(&path, &IngestOptions::default(), &mut |r| articles.push(r.unwrap()));
     let article = &articles[0];
@@ -64,7 +64,7 @@ fn reference_article_rows_point_at_their_sentences() {
             );
             assert!((r.p_cooperative + r.p_neutral + r.p_hostile - 1.0).abs() < 1e-3);
             assert!((r.stance - (r.p_cooperative - r.p_hostile)).abs() < 1e-3);
-            assert_eq!(r.date, "2025-02-04");
+            assert_eq!(r.date.to_string(), "2025-02-04");
         }
         let find = |src: &str, tgt: &str, start: &str| {
             rows.iter()
@@ -74,15 +74,15 @@ fn reference_article_rows_point_at_their_sentences() {
         // The brief's reference statements: stance belongs to the pair.
         let seeks = find("IRN", "AZE", "Iranian President Masoud Pezeshkian told Hikmat Hajiyev");
         assert!(seeks.sentence.contains("Tehran seeks to strengthen relations"));
-        assert_eq!(seeks.label, "cooperative", "{seeks:?}");
+        assert_eq!(seeks.label.as_str(), "cooperative", "{seeks:?}");
         let concerns = find("IRN", "AZE", "Iran has consistently voiced concerns over Azerbaijan");
-        assert_eq!(concerns.label, "hostile", "{concerns:?}");
+        assert_eq!(concerns.label.as_str(), "hostile", "{concerns:?}");
         let threat = find("IRN", "ISR", "Tehran perceives Israel");
         assert_eq!(threat.source_text, "Tehran");
-        assert_eq!(threat.label, "hostile", "{threat:?}");
+        assert_eq!(threat.label.as_str(), "hostile", "{threat:?}");
         let ties = find("ISR", "AZE", "Tehran perceives Israel");
-        assert_eq!(ties.label, "cooperative", "{ties:?}");
-        let shipped = common::shipped_model_name();
+        assert_eq!(ties.label.as_str(), "cooperative", "{ties:?}");
+        let shipped = crate::support::shipped_model_name();
         let name = if precision == Precision::Int8 {
             format!("{shipped}+int8")
         } else {
@@ -122,5 +122,5 @@ fn scorer_separates_clear_cases() {
         ])
         .unwrap();
     assert!(scores[0].stance() > scores[1].stance(), "{scores:?}");
-    assert_eq!(scores[1].label(), dyad::stance::Label::Hostile, "{scores:?}");
+    assert_eq!(scores[1].label(), dyad_core::stance::Label::Hostile, "{scores:?}");
 }

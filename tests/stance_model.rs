@@ -1,9 +1,9 @@
 //! The shipped directed stance model: checksum, direction, several pairs in one sentence, eval.
-mod common;
 
-use dyad::encoder::Precision;
-use dyad::stance::model::Head;
-use dyad::stance::{DirectedStanceModel, Label, StanceInput, StanceScorer};
+use dyad_model::encoder::Precision;
+use dyad_model::directed::Head;
+use dyad_model::DirectedStanceModel;
+use dyad_core::stance::{Label, StanceInput, StanceScorer};
 use std::path::Path;
 
 fn models_dir() -> std::path::PathBuf {
@@ -11,7 +11,7 @@ fn models_dir() -> std::path::PathBuf {
 }
 
 fn model() -> DirectedStanceModel {
-    let enc = dyad::paths::encoder_dir(None).expect("encoder (run make setup)");
+    let enc = dyad_model::paths::encoder_dir(None).expect("encoder (run make setup)");
     DirectedStanceModel::load(&enc, &models_dir(), tch::Device::Cpu).expect("shipped model loads")
 }
 
@@ -31,7 +31,7 @@ fn checksum_mismatch_is_refused() {
     for f in ["manifest.json", "weights.safetensors"] {
         std::fs::copy(models_dir().join(f), dir.path().join(f)).unwrap();
     }
-    let enc = dyad::paths::encoder_dir(None).unwrap();
+    let enc = dyad_model::paths::encoder_dir(None).unwrap();
     assert!(DirectedStanceModel::load(&enc, dir.path(), tch::Device::Cpu).is_ok());
     let w = dir.path().join("weights.safetensors");
     let mut bytes = std::fs::read(&w).unwrap();
@@ -66,7 +66,7 @@ fn eval_command_on_a_small_labelled_file() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/labelled_small.jsonl");
     let dir = tempfile::tempdir().unwrap();
     let predictions = dir.path().join("predictions.jsonl");
-    let out = common::dyad().arg("eval").arg(&file).arg("--predictions").arg(&predictions).output().unwrap();
+    let out = crate::support::dyad().arg("eval").arg(&file).arg("--predictions").arg(&predictions).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("6 statements"), "{text}");
@@ -112,8 +112,8 @@ fn fused_attention_path_matches_rust_bert() {
 
 #[test]
 fn sentiment_head_is_chosen_explicitly_and_named() {
-    let enc = || dyad::encoder::Encoder::load(&dyad::paths::encoder_dir(None).unwrap(), tch::Device::Cpu).unwrap();
-    let markers = dyad::stance::model::Markers::default();
+    let enc = || dyad_model::encoder::Encoder::load(&dyad_model::paths::encoder_dir(None).unwrap(), tch::Device::Cpu).unwrap();
+    let markers = dyad_model::directed::Markers::default();
     let mut one = DirectedStanceModel::new(enc(), 0.0, markers);
     one.set_name("m");
     let err = one.set_head(Head::Sentiment).err().expect("no sentiment head to choose").to_string();

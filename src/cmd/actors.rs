@@ -1,7 +1,7 @@
 use super::parse_date_arg;
 use anyhow::Result;
-use dyad::actors::{ArticleActors, Gazetteer, Via};
-use dyad::segment::split_sentences;
+use dyad_core::actors::{ArticleActors, Gazetteer, Via};
+use dyad_core::segment::split_sentences;
 
 /// Show the actors the resolver finds in a text, how each was resolved, and what it rejected.
 ///

@@ -1,7 +1,7 @@
 use super::{parse_date_arg, ModelArgs};
 use anyhow::{bail, Context, Result};
-use dyad::actors::{locate, Gazetteer};
-use dyad::stance::{StanceInput, StanceScore};
+use dyad_core::actors::{locate, Gazetteer};
+use dyad_core::stance::{StanceInput, StanceScore};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -51,15 +51,13 @@ struct OutLine<'a> {
     source: &'a str,
     target: &'a str,
     stance: f64,
-    label: &'a str,
+    label: dyad_core::stance::Label,
     p_cooperative: f64,
     p_neutral: f64,
     p_hostile: f64,
 }
 
-fn r4(x: f32) -> f64 {
-    (x as f64 * 10_000.0).round() / 10_000.0
-}
+use dyad_core::records::round4 as r4;
 
 pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
@@ -69,7 +67,7 @@ pub fn run(a: Args) -> Result<()> {
     let mut skipped = 0;
     let mut add = |line: InLine, origin: &str| -> Result<(), String> {
         let date = match &line.date {
-            Some(d) => dyad::dates::parse_date(d).ok_or(format!("unreadable date {d:?}"))?,
+            Some(d) => dyad_core::dates::parse_date(d).ok_or(format!("unreadable date {d:?}"))?,
             None => today,
         };
         let src = locate(g, &line.text, &line.source, date).ok_or(format!("source {:?} not found in the text", line.source))?;
@@ -114,7 +112,7 @@ pub fn run(a: Args) -> Result<()> {
             source: &l.source,
             target: &l.target,
             stance: ((pc - ph) * 10_000.0).round() / 10_000.0,
-            label: s.label().as_str(),
+            label: s.label(),
             p_cooperative: pc,
             p_neutral: r4(s.p_neutral),
             p_hostile: ph,
@@ -127,4 +125,20 @@ pub fn run(a: Args) -> Result<()> {
         eprintln!("{} statements scored, {} skipped", scores.len(), skipped);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The output fields are the schema's, in its order.
+    #[test]
+    fn output_fields_are_the_schema_columns() {
+        let id = serde_json::json!("x");
+        let line = OutLine { id: &id, source: "IRN", target: "AZE", stance: 0.5, label: dyad_core::stance::Label::Cooperative, p_cooperative: 0.6, p_neutral: 0.3, p_hostile: 0.1 };
+        let json = serde_json::to_string(&line).unwrap();
+        let positions: Vec<usize> = dyad_core::schema::classify::OUTPUT.iter().map(|c| json.find(&format!("\"{c}\":")).unwrap_or_else(|| panic!("{c} missing in {json}"))).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{json}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap().as_object().unwrap().len(), dyad_core::schema::classify::OUTPUT.len());
+    }
 }

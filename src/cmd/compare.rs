@@ -1,7 +1,7 @@
 use anyhow::{bail, Result};
-use dyad::actors::Gazetteer;
-use dyad::compare::{compare, render_text, wide_frame};
-use dyad::pairs::parse_pair;
+use dyad_core::actors::Gazetteer;
+use dyad_core::compare::{compare, render_text, wide_frame};
+use dyad_core::pairs::parse_pair;
 use std::path::PathBuf;
 
 /// Compare dyads side by side over time: level, trend, correlation, lead/lag, periods where
@@ -35,7 +35,7 @@ pub fn run(a: Args) -> Result<()> {
     let mut pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     if a.both_directions {
         for p in pairs.clone() {
-            let rev = dyad::pairs::PairSpec { source: p.target.clone(), target: p.source.clone() };
+            let rev = dyad_core::pairs::PairSpec { source: p.target.clone(), target: p.source.clone() };
             if !pairs.contains(&rev) {
                 let at = pairs.iter().position(|q| *q == p).map_or(pairs.len(), |i| i + 1);
                 pairs.insert(at, rev);
@@ -45,16 +45,15 @@ pub fn run(a: Args) -> Result<()> {
     if pairs.is_empty() {
         bail!("give at least one pair");
     }
-    let scored = dyad::store::read_scored_columns(&a.scored, Some(dyad::store::SERIES_COLUMNS))?;
-    let opts = dyad::series::SeriesOptions { spikes: a.spikes, ..a.agg.series_options(pairs) };
+    let scored = dyad_core::store::read_scored_columns(&a.scored, Some(dyad_core::schema::scored::FOR_AGGREGATION))?;
+    let opts = dyad_core::series::SeriesOptions { spikes: a.spikes, ..a.agg.series_options(pairs) };
     let c = compare(&scored, &opts)?;
     print!("{}", render_text(&c, g));
-    if let Some(p) = &a.output {
-        dyad::store::write_frame(&mut wide_frame(&c)?, p)?;
-        eprintln!("wrote {}", p.display());
+    if a.output.is_some() {
+        super::output::Output(a.output.clone()).write(&mut wide_frame(&c)?, "periods")?;
     }
     if let Some(p) = &a.plot {
-        dyad::chart::draw_comparison(&c, p, dyad::chart::DEFAULT_SIZE)?;
+        dyad_core::chart::draw_comparison(&c, p, dyad_core::chart::DEFAULT_SIZE)?;
         eprintln!("wrote {}", p.display());
     }
     Ok(())

@@ -1,5 +1,5 @@
 use anyhow::Result;
-use dyad::encoder::{cpu_flags, Int8Kernel};
+use dyad_model::encoder::{cpu_flags, Int8Kernel};
 
 /// What this machine gives dyad: CPU features and the int8 kernel they select, threads, CUDA,
 /// and where the encoder and the stance model were found. Paste it into a bug report.
@@ -23,11 +23,11 @@ pub fn run(_: Args) -> Result<()> {
     println!("int8 kernel (--precision int8): {}", Int8Kernel::detect().describe());
     println!("libtorch threads: {}", tch::get_num_threads());
     println!("cuda: {}", if tch::Cuda::is_available() { format!("{} device(s)", tch::Cuda::device_count()) } else { "not available".into() });
-    match dyad::paths::encoder_dir(None) {
+    match dyad_model::paths::encoder_dir(None) {
         Ok(p) => println!("encoder: {}", p.display()),
         Err(e) => println!("encoder: {e}"),
     }
-    let manifest = dyad::paths::project_models_dir().join("stance/manifest.json");
+    let manifest = dyad_model::paths::project_models_dir().join("stance/manifest.json");
     match std::fs::read_to_string(&manifest).ok().and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok()) {
         Some(m) => println!("stance model: {} ({})", m["name"].as_str().unwrap_or("?"), manifest.display()),
         None => println!("stance model: {} not readable", manifest.display()),

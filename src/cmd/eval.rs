@@ -1,8 +1,8 @@
 use anyhow::{bail, Context, Result};
-use dyad::stance::data::{load_directed_sentiment, load_plv, read_keys, Example};
-use dyad::stance::train::{eval_directed_sentiment, eval_examples, eval_plv, Prediction};
-use dyad::stance::model::Head;
-use dyad::stance::Label;
+use dyad_train::corpus::{load_directed_sentiment, load_plv, read_keys, Example};
+use dyad_train::eval::{eval_directed_sentiment, eval_examples, eval_plv, Prediction};
+use dyad_model::directed::Head;
+use dyad_core::stance::Label;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
@@ -23,8 +23,8 @@ pub struct Args {
     #[arg(long)]
     pub split: Option<PathBuf>,
     /// For .conll files: dev (the held-out fifth), train (the rest) or all.
-    #[arg(long, default_value = "dev")]
-    pub part: String,
+    #[arg(long, value_enum, default_value_t = Part::Dev)]
+    pub part: Part,
     /// For .conll files: print this many sentences where the pairs differ from the annotation.
     #[arg(long, default_value_t = 0)]
     pub show: usize,
@@ -34,6 +34,16 @@ pub struct Args {
     pub predictions: Option<PathBuf>,
     #[command(flatten)]
     pub model: super::ModelArgs,
+}
+
+/// Which part of a CoNLL file to evaluate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    /// The fixed held-out fifth (by sentence key).
+    Dev,
+    /// The other four fifths.
+    Train,
+    All,
 }
 
 /// Writes the evaluated items as JSON lines to `out` (created before scoring, so a bad path
@@ -66,7 +76,7 @@ pub fn run(a: Args) -> Result<()> {
     let first = header.lines().next().unwrap_or("");
     let directed_sentiment = first.split('\t').any(|c| c == "p") && first.contains("label");
     // A directed-sentiment file is read by the model's sentiment head when it has one.
-    let scorer = a.model.load_for(if directed_sentiment { Head::Sentiment } else { Head::Stance })?;
+    let scorer = a.model.spec(if directed_sentiment { Head::Sentiment } else { Head::Stance }).load()?;
     println!("model {} on {}", scorer.model_name(), a.file.display());
     if first.contains("marked_sentence") && first.contains("penta") {
         let (mut s, skipped) = load_plv(&a.file)?;
@@ -88,7 +98,7 @@ pub fn run(a: Args) -> Result<()> {
         println!("{} sentences ({} unreadable rows skipped)\n\n5-class from two directed calls:\n{}", s.len(), skipped, r.confusion.render());
         println!("{}", r.calibration.render());
     } else if first.trim_start().starts_with('{') {
-        let g = dyad::actors::Gazetteer::builtin();
+        let g = dyad_core::actors::Gazetteer::builtin();
         let today = chrono::Local::now().date_naive();
         let mut ex = Vec::new();
         for (i, line) in std::io::BufReader::new(std::fs::File::open(&a.file)?).lines().enumerate() {
@@ -101,7 +111,7 @@ pub fn run(a: Args) -> Result<()> {
             let span = |x: &serde_json::Value| -> Option<(usize, usize)> {
                 match x {
                     serde_json::Value::Array(a) if a.len() == 2 => Some((a[0].as_u64()? as usize, a[1].as_u64()? as usize)),
-                    serde_json::Value::String(s) => dyad::actors::locate(g, text, s, today),
+                    serde_json::Value::String(s) => dyad_core::actors::locate(g, text, s, today),
                     _ => None,
                 }
             };
@@ -110,8 +120,8 @@ pub fn run(a: Args) -> Result<()> {
                 continue;
             };
             let label: Label = v["label"].as_str().unwrap_or("").parse().map_err(|e: String| anyhow::anyhow!("{}:{}: {e}", a.file.display(), i + 1))?;
-            let key = dyad::stance::data::sentence_key(text);
-            ex.push(Example { input: dyad::stance::StanceInput { text: text.into(), source, target }, label, key, trains: dyad::stance::data::Trains::Stance });
+            let key = dyad_train::corpus::sentence_key(text);
+            ex.push(Example { input: dyad_core::stance::StanceInput { text: text.into(), source, target }, label, key, trains: dyad_train::corpus::Trains::Stance });
         }
         let r = eval_examples(scorer.as_ref(), &ex)?;
         write_predictions(predictions_out, &r.predictions)?;
@@ -124,17 +134,17 @@ pub fn run(a: Args) -> Result<()> {
 }
 
 fn run_conll(a: &Args) -> Result<()> {
-    use dyad::pair_eval::{evaluate, is_dev, load_conll};
+    use dyad_train::conll::{is_dev, load_conll};
+    use dyad_train::eval::pairs::evaluate;
     let mut sentences = load_conll(&a.file)?;
-    match a.part.as_str() {
-        "dev" => sentences.retain(is_dev),
-        "train" => sentences.retain(|s| !is_dev(s)),
-        "all" => {}
-        o => bail!("--part {o:?}: use dev, train or all"),
+    match a.part {
+        Part::Dev => sentences.retain(is_dev),
+        Part::Train => sentences.retain(|s| !is_dev(s)),
+        Part::All => {}
     }
     let scorer = a.model.load()?;
-    println!("actors and pairs on {} ({} part), model {}", a.file.display(), a.part, scorer.model_name());
-    let e = evaluate(dyad::actors::Gazetteer::builtin(), &sentences, Some(scorer.as_ref()))?;
+    println!("actors and pairs on {} ({:?} part), model {}", a.file.display(), a.part, scorer.model_name());
+    let e = evaluate(dyad_core::actors::Gazetteer::builtin(), &sentences, Some(scorer.as_ref()))?;
     print!("{}", e.render());
     for (line, text, why) in e.place_errors.iter().take(a.show) {
         println!("{}:{line}: {text:?} rejected but annotated as an actor: {why}", a.file.display());

@@ -1,8 +1,8 @@
 use super::{parse_date_arg, ModelArgs};
 use anyhow::Result;
-use dyad::actors::Gazetteer;
-use dyad::ingest::IngestOptions;
-use dyad::pipeline::{run_score, ScoreOptions};
+use dyad_core::actors::Gazetteer;
+use dyad_core::ingest::IngestOptions;
+use dyad_core::pipeline::{run_score, ScoreOptions};
 use std::path::PathBuf;
 
 /// Batch-score articles: one row per (sentence, directed country pair) with its stance.

@@ -1,7 +1,7 @@
 use anyhow::Result;
-use dyad::actors::Gazetteer;
-use dyad::pairs::parse_pair;
-use dyad::series::{compute_counted, to_frame, SeriesOptions};
+use dyad_core::actors::Gazetteer;
+use dyad_core::pairs::parse_pair;
+use dyad_core::series::{compute_counted, to_frame, SeriesOptions};
 use std::path::PathBuf;
 
 /// Tension time series per dyad and period from a scored file.
@@ -34,26 +34,17 @@ pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     let clock = std::time::Instant::now();
-    let scored = dyad::store::read_scored_columns(&a.scored, Some(dyad::store::SERIES_COLUMNS))?;
-    dyad::paths::timing("read", clock);
+    let scored = dyad_core::store::read_scored_columns(&a.scored, Some(dyad_core::schema::scored::FOR_AGGREGATION))?;
+    dyad_core::timing::timing("read", clock);
     let opts = SeriesOptions { smooth: a.smooth, spikes: a.spikes, ..a.agg.series_options(pairs) };
     let (rows, removed) = compute_counted(&scored, &opts)?;
     if opts.dedup {
         eprintln!("{removed} republished statements counted once (--no-dedup keeps them)");
     }
-    dyad::paths::timing("aggregate", clock);
+    dyad_core::timing::timing("aggregate", clock);
     let mut df = to_frame(&rows, g, &opts)?;
-    dyad::paths::timing("frame", clock);
-    match a.output {
-        Some(p) => {
-            dyad::store::write_frame(&mut df, &p)?;
-            dyad::paths::timing("write", clock);
-            eprintln!("wrote {} rows to {}", df.height(), p.display());
-        }
-        None => {
-            use polars::prelude::{CsvWriter, SerWriter};
-            CsvWriter::new(std::io::stdout()).finish(&mut df)?;
-        }
-    }
+    dyad_core::timing::timing("frame", clock);
+    super::output::Output(a.output).write(&mut df, "rows")?;
+    dyad_core::timing::timing("write", clock);
     Ok(())
 }

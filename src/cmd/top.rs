@@ -1,6 +1,6 @@
 use anyhow::Result;
-use dyad::actors::Gazetteer;
-use dyad::top::{check_windows, to_frame, top_movers, Window};
+use dyad_core::actors::Gazetteer;
+use dyad_core::top::{check_windows, to_frame, top_movers, Window};
 use std::path::PathBuf;
 
 /// Dyads whose tension changed most between two date windows, with statement counts so a
@@ -15,6 +15,8 @@ pub struct Args {
     /// The later window, FROM..TO.
     #[arg(long)]
     pub to: Window,
+    #[command(flatten)]
+    pub filter: super::FilterArgs,
     /// Leave out dyads with fewer statements than this in either window.
     #[arg(long, default_value_t = 5)]
     pub min_statements: i64,
@@ -28,8 +30,12 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     check_windows(a.from, a.to)?;
-    let scored = dyad::store::read_scored_columns(&a.scored, Some(dyad::store::SERIES_COLUMNS))?;
-    let movers = top_movers(&scored, a.from, a.to, a.min_statements)?;
+    let scored = dyad_core::store::read_scored_columns(&a.scored, Some(dyad_core::schema::scored::FOR_AGGREGATION))?;
+    let filter = a.filter.filter(Vec::new());
+    let movers = top_movers(&scored, a.from, a.to, a.min_statements, &filter)?;
+    if filter.dedup {
+        eprintln!("republished statements counted once (--no-dedup keeps them)");
+    }
     let g = Gazetteer::builtin();
     println!(
         "{:<9} {:<36} {:>8} {:>8} {:>8} {:>7} {:>7}",
@@ -49,9 +55,8 @@ pub fn run(a: Args) -> Result<()> {
         );
     }
     eprintln!("{} dyads with ≥ {} statements in both windows", movers.len(), a.min_statements);
-    if let Some(p) = &a.output {
-        dyad::store::write_frame(&mut to_frame(&movers)?, p)?;
-        eprintln!("wrote {}", p.display());
+    if a.output.is_some() {
+        super::output::Output(a.output).write(&mut to_frame(&movers)?, "dyads")?;
     }
     Ok(())
 }

@@ -1,7 +1,12 @@
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use dyad_model::DeviceKind;
 use std::path::PathBuf;
 
 /// Fine-tune the directed stance model (seeded) and write models/stance/{weights.safetensors,manifest.json}.
+///
+/// Everything that shapes the model (data, seed, epochs, layers trained, augmentation) is in
+/// the config, so a run is reproduced from its manifest; the options here only say where and
+/// how fast it runs.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Training config (JSON); paths in it are relative to the file.
@@ -16,13 +21,23 @@ pub struct Args {
     /// Write somewhere else than the config's out_dir.
     #[arg(long)]
     pub out_dir: Option<PathBuf>,
-    #[command(flatten)]
-    pub model: super::ModelArgs,
+    /// Folder of the base encoder (default: found from `make setup`).
+    #[arg(long, env = "DYAD_MODEL_DIR", value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Where training runs (cuda needs `make setup CUDA=1`).
+    #[arg(long, value_enum, default_value_t = DeviceKind::Cpu)]
+    pub device: DeviceKind,
+    /// CPU threads for libtorch and the tokenizer (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let mut c = dyad::stance::train::load_config(&a.config)?;
+    let mut c = dyad_train::train::load_config(&a.config)?;
     if let Some(e) = a.epochs {
+        if e == 0 {
+            bail!("--epochs 0 trains nothing");
+        }
         c.epochs = e;
     }
     if a.max_examples.is_some() {
@@ -31,16 +46,11 @@ pub fn run(a: Args) -> Result<()> {
     if let Some(o) = a.out_dir {
         c.out_dir = o;
     }
-    if a.model.precision != dyad::encoder::Precision::F32 {
-        anyhow::bail!("training runs in f32; --precision applies to score, classify and eval");
-    }
-    if a.model.head.is_some() {
-        anyhow::bail!("training fits every head the config names (sentiment_head); --head applies to score, classify and eval");
-    }
+    dyad_model::spec::set_threads(a.threads);
     let json = serde_json::to_value(&c)?;
-    let device = a.model.device()?;
-    let dir = dyad::paths::encoder_dir(a.model.model_dir.as_deref())?;
-    let m = dyad::stance::train::train(&c, json, &dir, device, &mut |s| eprintln!("{s}")).context("training")?;
+    let device = a.device.device()?;
+    let dir = dyad_model::paths::encoder_dir(a.model_dir.as_deref())?;
+    let m = dyad_train::train::train(&c, json, &dir, device, &mut |s| eprintln!("{s}")).context("training")?;
     println!("{}", serde_json::to_string_pretty(&m.dev_metrics)?);
     Ok(())
 }

@@ -1,0 +1,133 @@
+//! The one aggregation path's first step: which scored rows count, and as which dyad.
+//! `series`, `compare` and `top` all start here, so they agree on the same file.
+//!
+//! In order: leave out neutral rows (`exclude_neutral`) and non-primary rows (`primary_only`);
+//! count a republished statement once (`dedup`, see [`crate::dedup`]); with `undirected`, merge
+//! A→B and B→A into one dyad listed alphabetically and keep, per sentence, the direction with
+//! the strongest stance (`dyad score` writes both directions of every pair, one of them usually
+//! the neutral receiving side); finally keep the asked-for dyads (`pairs`, all when empty).
+use crate::pairs::PairSpec;
+use crate::schema::scored as col;
+use anyhow::Result;
+use polars::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// What counts. The defaults count every row of every dyad, directed, without dedup.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// Only these dyads (all when empty).
+    pub pairs: Vec<PairSpec>,
+    /// Merge A→B and B→A into one dyad with source < target alphabetically.
+    pub undirected: bool,
+    /// Count a statement republished elsewhere (same sentence after normalising case,
+    /// punctuation and spacing, same directed pair) once: its earliest copy is kept.
+    pub dedup: bool,
+    /// Leave out statements labelled neutral.
+    pub exclude_neutral: bool,
+    /// Only rows marked `primary` (the sentence's own source → target).
+    pub primary_only: bool,
+}
+
+/// The filter's verdict on every row of a scored frame.
+pub struct Selection<'a> {
+    /// Each row's dyad (alphabetical with `undirected`).
+    pub source: Vec<&'a str>,
+    pub target: Vec<&'a str>,
+    /// Rows that count toward the archive's volume (every filter but the dyad choice): the
+    /// denominator of `share`.
+    pub counted: Vec<bool>,
+    /// Counted rows of the asked-for dyads.
+    pub keep: Vec<bool>,
+    /// Republished statements left out by `dedup`.
+    pub republished: usize,
+    /// The asked-for dyads (alphabetical with `undirected`).
+    pub wanted: BTreeSet<PairSpec>,
+}
+
+/// A string column borrowed, without copying the strings (archives have millions of rows).
+pub(crate) fn strs<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<&'a str>> {
+    Ok(df.column(name)?.str()?.iter().map(|v| v.unwrap_or("")).collect())
+}
+
+/// Days since the epoch of each row's `date`.
+pub(crate) fn days(df: &DataFrame) -> Result<Vec<i32>> {
+    Ok(df.column(col::DATE)?.cast(&DataType::Int32)?.i32()?.iter().map(|d| d.unwrap_or(0)).collect())
+}
+
+/// `true` for rows that repeat an earlier statement, exactly or nearly (see [`crate::dedup`]).
+pub fn republished(scored: &DataFrame) -> Result<Vec<bool>> {
+    let (sentences, src, tgt, art) =
+        (strs(scored, col::SENTENCE)?, strs(scored, col::SOURCE)?, strs(scored, col::TARGET)?, strs(scored, col::ARTICLE_ID)?);
+    let days = days(scored)?;
+    let rows: Vec<crate::dedup::Occurrence> = (0..sentences.len())
+        .map(|k| crate::dedup::Occurrence { sentence: sentences[k], source: src[k], target: tgt[k], article: art[k], day: days[k] })
+        .collect();
+    Ok(crate::dedup::republished(&rows))
+}
+
+/// Applies `f` to a scored frame (from [`crate::store::read_scored_columns`] with
+/// [`col::FOR_AGGREGATION`]).
+pub fn select<'a>(scored: &'a DataFrame, f: &Filter) -> Result<Selection<'a>> {
+    let (mut src, mut tgt) = (strs(scored, col::SOURCE)?, strs(scored, col::TARGET)?);
+    let mut counted = vec![true; src.len()];
+    if f.exclude_neutral {
+        for (keep, label) in counted.iter_mut().zip(strs(scored, col::LABEL)?) {
+            *keep &= label != crate::stance::Label::Neutral.as_str();
+        }
+    }
+    if f.primary_only {
+        if let Ok(c) = scored.column(col::PRIMARY) {
+            for (keep, p) in counted.iter_mut().zip(c.bool()?.iter()) {
+                *keep &= p.unwrap_or(true);
+            }
+        }
+    }
+    let mut removed = 0;
+    let clock = std::time::Instant::now();
+    if f.dedup {
+        for (keep, dup) in counted.iter_mut().zip(republished(scored)?) {
+            if dup && *keep {
+                *keep = false;
+                removed += 1;
+            }
+        }
+    }
+    crate::timing::timing("dedup", clock);
+    if f.undirected {
+        for (s, t) in src.iter_mut().zip(tgt.iter_mut()) {
+            if *s > *t {
+                std::mem::swap(s, t);
+            }
+        }
+        let articles = strs(scored, col::ARTICLE_ID)?;
+        let sentences: Vec<i64> =
+            scored.column(col::SENTENCE_ID)?.cast(&DataType::Int64)?.i64()?.iter().map(|v| v.unwrap_or(-1)).collect();
+        let stance: Vec<f64> = scored.column(col::STANCE)?.cast(&DataType::Float64)?.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect();
+        let mut best: HashMap<(&str, i64, &str, &str), usize> = HashMap::new();
+        for k in 0..src.len() {
+            if !counted[k] {
+                continue; // left out above
+            }
+            let key = (articles[k], sentences[k], src[k], tgt[k]);
+            match best.get(&key) {
+                Some(&b) if stance[b].abs() >= stance[k].abs() => counted[k] = false,
+                Some(&b) => {
+                    counted[b] = false;
+                    best.insert(key, k);
+                }
+                None => {
+                    best.insert(key, k);
+                }
+            }
+        }
+    }
+    let wanted: BTreeSet<PairSpec> = f.pairs.iter().map(|p| if f.undirected { p.sorted() } else { p.clone() }).collect();
+    let wanted_str: HashSet<(&str, &str)> = wanted.iter().map(|p| (p.source.as_str(), p.target.as_str())).collect();
+    let keep: Vec<bool> = src
+        .iter()
+        .zip(&tgt)
+        .zip(&counted)
+        .map(|((s, t), &c)| c && (wanted.is_empty() || wanted_str.contains(&(*s, *t))))
+        .collect();
+    Ok(Selection { source: src, target: tgt, counted, keep, republished: removed, wanted })
+}

@@ -1,0 +1,113 @@
+//! Date parsing shared by ingest, the CLI and the series stage.
+use chrono::{Datelike, NaiveDate};
+
+/// serde: a date in any form [`parse_date`] reads (scored files from other tools may write
+/// `2025-02-04T00:00:00`).
+pub fn deserialize_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let s = <String as serde::Deserialize>::deserialize(d)?;
+    parse_date(&s).ok_or_else(|| serde::de::Error::custom(format!("unreadable date {s:?}")))
+}
+
+/// Parses the date forms found in news archives: `2025-02-04`, `2025-02-04T10:00:00Z`,
+/// `2025/02/04`, `20250204`, `February 4, 2025`, `4 February 2025`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if s.len() >= 10 {
+        let head = &s[..10];
+        for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
+            if let Ok(d) = NaiveDate::parse_from_str(head, fmt) {
+                return Some(d);
+            }
+        }
+    }
+    for fmt in ["%Y%m%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%b. %d, %Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// Days since 1970-01-01, polars' physical representation of a `Date`.
+pub fn to_epoch_days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32
+}
+
+pub fn from_epoch_days(days: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(days as i64)
+}
+
+/// A calendar period length for time series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl std::str::FromStr for Every {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "1d" | "day" | "daily" => Ok(Every::Day),
+            "1w" | "week" | "weekly" => Ok(Every::Week),
+            "1mo" | "month" | "monthly" => Ok(Every::Month),
+            "1q" | "quarter" | "quarterly" => Ok(Every::Quarter),
+            "1y" | "year" | "yearly" => Ok(Every::Year),
+            other => Err(format!("unknown period {other:?}: use 1d, 1w, 1mo, 1q or 1y")),
+        }
+    }
+}
+
+impl Every {
+    /// The first day of the period holding `d` (weeks start on Monday, ISO 8601).
+    pub fn start_of(self, d: NaiveDate) -> NaiveDate {
+        match self {
+            Every::Day => d,
+            Every::Week => d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64),
+            Every::Month => NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap(),
+            Every::Quarter => NaiveDate::from_ymd_opt(d.year(), (d.month0() / 3) * 3 + 1, 1).unwrap(),
+            Every::Year => NaiveDate::from_ymd_opt(d.year(), 1, 1).unwrap(),
+        }
+    }
+
+    /// The start of the period after the one starting at `start`.
+    pub fn next(self, start: NaiveDate) -> NaiveDate {
+        match self {
+            Every::Day => start + chrono::Duration::days(1),
+            Every::Week => start + chrono::Duration::days(7),
+            Every::Month => start.checked_add_months(chrono::Months::new(1)).unwrap(),
+            Every::Quarter => start.checked_add_months(chrono::Months::new(3)).unwrap(),
+            Every::Year => start.checked_add_months(chrono::Months::new(12)).unwrap(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_forms() {
+        let d = NaiveDate::from_ymd_opt(2025, 2, 4).unwrap();
+        for s in ["2025-02-04", "2025-02-04T10:00:00Z", "2025/02/04", "20250204", "February 4, 2025", "4 February 2025"] {
+            assert_eq!(parse_date(s), Some(d), "{s}");
+        }
+        assert_eq!(parse_date("yesterday"), None);
+        assert_eq!(parse_date("2025-13-40"), None);
+    }
+
+    #[test]
+    fn period_starts() {
+        let d = NaiveDate::from_ymd_opt(2025, 2, 6).unwrap(); // a Thursday
+        assert_eq!(Every::Week.start_of(d), NaiveDate::from_ymd_opt(2025, 2, 3).unwrap());
+        assert_eq!(Every::Month.start_of(d), NaiveDate::from_ymd_opt(2025, 2, 1).unwrap());
+        assert_eq!(Every::Quarter.start_of(NaiveDate::from_ymd_opt(2025, 8, 30).unwrap()), NaiveDate::from_ymd_opt(2025, 7, 1).unwrap());
+        assert_eq!(Every::Year.start_of(d), NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
+        assert_eq!(Every::Month.next(NaiveDate::from_ymd_opt(2025, 12, 1).unwrap()), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(from_epoch_days(to_epoch_days(d)), d);
+        assert!("2w".parse::<Every>().is_err());
+    }
+}

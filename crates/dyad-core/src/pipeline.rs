@@ -1,0 +1,206 @@
+//! `dyad score` end to end: ingest → segment → actors → dyads → stance → store, with a
+//! progress bar, a checkpoint that makes long runs resumable, and a summary of what was skipped.
+use crate::actors::{ArticleActors, Gazetteer};
+use crate::dyads::candidate_pairs;
+use crate::ingest::{expand_inputs, read_file, Article, IngestError, IngestOptions};
+use crate::segment::split_sentences;
+use crate::records::{PairEnd, ScoredRow, Statement};
+use crate::stance::{StanceInput, StanceScorer};
+use crate::store::{checkpoint, write_rows};
+use anyhow::{bail, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Segments an article, finds its actors and builds the directed statements to score.
+pub fn statements_of(article: &Article, gazetteer: &Gazetteer) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let mut actors = ArticleActors::new(gazetteer, article.date);
+    for sentence in split_sentences(&article.text) {
+        let mentions = actors.find(&sentence.text);
+        for pair in candidate_pairs(&sentence.text, &mentions) {
+            let end = |m: &crate::actors::Mention| PairEnd { code: m.code.clone(), kind: m.kind.clone(), text: m.text.clone(), start: m.start, end: m.end };
+            out.push(Statement {
+                article_id: article.id.clone(),
+                date: article.date,
+                sentence_id: sentence.id,
+                start: sentence.start,
+                end: sentence.end,
+                sentence: sentence.text.clone(),
+                source: end(&pair.source),
+                target: end(&pair.target),
+                primary: pair.primary,
+            });
+        }
+    }
+    out
+}
+
+/// Scores statements with `scorer` into rows.
+pub fn score_statements(statements: Vec<Statement>, scorer: &dyn StanceScorer) -> Result<Vec<ScoredRow>> {
+    let inputs: Vec<StanceInput> = statements.iter().map(Statement::stance_input).collect();
+    let scores = scorer.score(&inputs)?;
+    Ok(statements.into_iter().zip(scores).map(|(st, sc)| st.scored(&sc, scorer.model_name())).collect())
+}
+
+/// Scores whole articles (the library entry point for embedding dyad elsewhere).
+pub fn score_articles(articles: &[Article], gazetteer: &Gazetteer, scorer: &dyn StanceScorer) -> Result<Vec<ScoredRow>> {
+    let statements = articles.iter().flat_map(|a| statements_of(a, gazetteer)).collect();
+    score_statements(statements, scorer)
+}
+
+#[derive(Debug, Clone)]
+pub struct ScoreOptions {
+    pub inputs: Vec<PathBuf>,
+    pub output: PathBuf,
+    pub ingest: IngestOptions,
+    pub strict: bool,
+    pub resume: bool,
+    /// Articles scored together (statements across them are batched for the model).
+    pub chunk_articles: usize,
+    pub progress: bool,
+}
+
+/// What a run did, printed at the end.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoreSummary {
+    pub articles_read: usize,
+    pub articles_skipped: usize,
+    pub articles_resumed: usize,
+    pub articles_scored: usize,
+    /// Rows in the output (resumed ones included).
+    pub statements: usize,
+    /// Rows scored by this run.
+    pub statements_scored: usize,
+    pub seconds: f64,
+    pub errors: Vec<String>,
+}
+
+impl std::fmt::Display for ScoreSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.seconds.max(1e-9);
+        write!(
+            f,
+            "{} articles read, {} skipped as bad records, {} already done (resumed), {} scored; {} statements; {:.1} s ({:.2} articles/s, {:.1} statements/s)",
+            self.articles_read,
+            self.articles_skipped,
+            self.articles_resumed,
+            self.articles_scored,
+            self.statements,
+            self.seconds,
+            self.articles_scored as f64 / secs,
+            self.statements_scored as f64 / secs
+        )
+    }
+}
+
+/// Runs `dyad score`.
+pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn StanceScorer) -> Result<ScoreSummary> {
+    crate::store::out_format(&opts.output)?;
+    let started = Instant::now();
+    let mut summary = ScoreSummary::default();
+
+    // 1. Read every input, reporting bad records as they come.
+    let files = expand_inputs(&opts.inputs)?;
+    let mut articles: Vec<Article> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut fatal: Option<IngestError> = None;
+    for file in &files {
+        let mut line_no = 0usize;
+        read_file(file, &opts.ingest, &mut |r| {
+            line_no += 1;
+            let r = r.and_then(|a| {
+                if seen.insert(a.id.clone()) {
+                    Ok(a)
+                } else {
+                    Err(IngestError { file: file.clone(), line: line_no, reason: format!("duplicate article id {:?} (kept the first)", a.id) })
+                }
+            });
+            match r {
+                Ok(a) => articles.push(a),
+                Err(e) => {
+                    eprintln!("skipped: {e}");
+                    summary.articles_skipped += 1;
+                    summary.errors.push(e.to_string());
+                    if opts.strict && fatal.is_none() {
+                        fatal = Some(e);
+                    }
+                }
+            }
+        });
+        if let Some(e) = &fatal {
+            bail!("{e} (--strict stops at the first bad record)");
+        }
+    }
+    summary.articles_read = articles.len() + summary.articles_skipped;
+
+    // 2. Resume from the checkpoint, or start one.
+    let checkpoint = checkpoint::path_for(&opts.output);
+    let (done, mut rows) = if checkpoint.exists() {
+        if !opts.resume {
+            bail!(
+                "{} holds an unfinished run; pass --resume to continue it, or delete it to start over",
+                checkpoint.display()
+            );
+        }
+        let (done, rows) = checkpoint::read(&checkpoint)?;
+        // One output, one model: rows scored by another model (or precision) would mix
+        // two instruments in one series.
+        if let Some(r) = rows.iter().find(|r| r.model != scorer.model_name()) {
+            bail!(
+                "{}: its rows were scored by {:?}, this run uses {:?}; resume with the same --scorer, --stance-dir and --precision, or delete it to start over",
+                checkpoint.display(),
+                r.model,
+                scorer.model_name()
+            );
+        }
+        (done, rows)
+    } else {
+        (HashSet::new(), Vec::new())
+    };
+    let todo: Vec<&Article> = articles.iter().filter(|a| !done.contains(&a.id)).collect();
+    summary.articles_resumed = articles.len() - todo.len();
+    let mut ck = checkpoint::Writer::open(&checkpoint)?;
+
+    // 3. Score in chunks of articles; each finished article is appended to the checkpoint.
+    let pb = if opts.progress { ProgressBar::new(todo.len() as u64) } else { ProgressBar::hidden() };
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} articles ({per_sec}, eta {eta}) {msg}")
+            .unwrap(),
+    );
+    let scoring_started = Instant::now();
+    let mut new_statements = 0usize;
+    for chunk in todo.chunks(opts.chunk_articles.max(1)) {
+        let mut per_article: Vec<(String, usize)> = Vec::new();
+        let mut statements = Vec::new();
+        for a in chunk {
+            let s = statements_of(a, gazetteer);
+            per_article.push((a.id.clone(), s.len()));
+            statements.extend(s);
+        }
+        let scored = score_statements(statements, scorer)?;
+        new_statements += scored.len();
+        let mut it = scored.into_iter();
+        for (id, n) in per_article {
+            let article_rows: Vec<ScoredRow> = it.by_ref().take(n).collect();
+            ck.append(&id, &article_rows)?;
+            rows.extend(article_rows);
+        }
+        ck.flush()?;
+        pb.inc(chunk.len() as u64);
+        let secs = scoring_started.elapsed().as_secs_f64().max(1e-9);
+        pb.set_message(format!("{} statements ({:.1} statements/s)", new_statements, new_statements as f64 / secs));
+    }
+    pb.finish_and_clear();
+    summary.articles_scored = todo.len();
+    summary.statements = rows.len();
+    summary.statements_scored = new_statements;
+
+    // 4. Write the output, then drop the checkpoint.
+    write_rows(&rows, &opts.output)?;
+    drop(ck);
+    std::fs::remove_file(&checkpoint).ok();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}

@@ -1,0 +1,334 @@
+//! Stage 6: scored statements on disk. One row per (statement, directed pair); the format
+//! follows the output extension: `.parquet`, `.csv` or `.jsonl` (`.json` is read as JSONL).
+use crate::dates::{from_epoch_days, to_epoch_days};
+use anyhow::{bail, Context, Result};
+use polars::prelude::*;
+pub use crate::records::ScoredRow;
+use crate::records::country;
+use crate::schema::scored as col;
+use crate::stance::Label;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+/// Output formats by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutFormat {
+    Parquet,
+    Csv,
+    Jsonl,
+}
+
+pub fn out_format(path: &Path) -> Result<OutFormat> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("parquet") => Ok(OutFormat::Parquet),
+        Some("csv") => Ok(OutFormat::Csv),
+        Some("jsonl") | Some("ndjson") | Some("json") => Ok(OutFormat::Jsonl),
+        _ => bail!("{}: unknown output format (use .parquet, .csv or .jsonl/.json)", path.display()),
+    }
+}
+
+/// The scored rows as a polars frame (`date` as a `Date` column), columns in [`col::ALL`] order.
+pub fn to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
+    let s = |name: &str, f: fn(&ScoredRow) -> &str| Column::new(name.into(), rows.iter().map(f).collect::<Vec<&str>>());
+    let i = |name: &str, f: fn(&ScoredRow) -> i64| Column::new(name.into(), rows.iter().map(f).collect::<Vec<i64>>());
+    let x = |name: &str, f: fn(&ScoredRow) -> f64| Column::new(name.into(), rows.iter().map(f).collect::<Vec<f64>>());
+    let days: Vec<i32> = rows.iter().map(|r| to_epoch_days(r.date)).collect();
+    let df = DataFrame::new_infer_height(vec![
+        s(col::ARTICLE_ID, |r| &r.article_id),
+        Column::new(col::DATE.into(), days).cast(&DataType::Date)?,
+        i(col::SENTENCE_ID, |r| r.sentence_id),
+        i(col::START, |r| r.start),
+        i(col::END, |r| r.end),
+        s(col::SENTENCE, |r| &r.sentence),
+        s(col::SOURCE, |r| &r.source),
+        s(col::TARGET, |r| &r.target),
+        s(col::SOURCE_TEXT, |r| &r.source_text),
+        s(col::TARGET_TEXT, |r| &r.target_text),
+        x(col::STANCE, |r| r.stance),
+        s(col::LABEL, |r| r.label.as_str()),
+        x(col::P_COOPERATIVE, |r| r.p_cooperative),
+        x(col::P_NEUTRAL, |r| r.p_neutral),
+        x(col::P_HOSTILE, |r| r.p_hostile),
+        s(col::MODEL, |r| &r.model),
+        i(col::SOURCE_START, |r| r.source_start),
+        i(col::SOURCE_END, |r| r.source_end),
+        i(col::TARGET_START, |r| r.target_start),
+        i(col::TARGET_END, |r| r.target_end),
+        s(col::SOURCE_KIND, |r| &r.source_kind),
+        s(col::TARGET_KIND, |r| &r.target_kind),
+        Column::new(col::PRIMARY.into(), rows.iter().map(|r| r.primary).collect::<Vec<bool>>()),
+    ])?;
+    debug_assert_eq!(df.get_column_names().iter().map(|c| c.as_str()).collect::<Vec<_>>(), col::ALL);
+    Ok(df)
+}
+
+/// Writes a frame by extension. Parquet keeps types; CSV and JSONL write dates as `YYYY-MM-DD`.
+pub fn write_frame(df: &mut DataFrame, path: &Path) -> Result<()> {
+    let format = out_format(path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    // Write beside the target and rename, so a crash never leaves half a file under the real name.
+    let tmp = path.with_extension(format!("{}.tmp", path.extension().and_then(|e| e.to_str()).unwrap_or("out")));
+    {
+        let mut file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        match format {
+            OutFormat::Parquet => {
+                ParquetWriter::new(&mut file).finish(df)?;
+            }
+            OutFormat::Csv => CsvWriter::new(&mut file).finish(df)?,
+            OutFormat::Jsonl => JsonWriter::new(&mut file).with_json_format(JsonFormat::JsonLines).finish(df)?,
+        }
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+pub fn write_rows(rows: &[ScoredRow], path: &Path) -> Result<()> {
+    match out_format(path)? {
+        // serde keeps JSONL exactly as the rows are (no float reformatting).
+        OutFormat::Jsonl => {
+            let tmp = path.with_extension("jsonl.tmp");
+            let mut w = BufWriter::new(std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?);
+            for r in rows {
+                serde_json::to_writer(&mut w, r)?;
+                w.write_all(b"\n")?;
+            }
+            w.flush()?;
+            drop(w);
+            std::fs::rename(&tmp, path)?;
+            Ok(())
+        }
+        _ => write_frame(&mut to_frame(rows)?, path),
+    }
+}
+
+/// Reads a scored file written by `dyad score` back into a frame with the contract's types.
+pub fn read_scored(path: &Path) -> Result<DataFrame> {
+    read_scored_columns(path, None)
+}
+
+/// Like [`read_scored`], reading only `columns` from a Parquet file (other formats are read whole).
+pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {
+    let ctx = || format!("reading scored statements from {}", path.display());
+    let df = match out_format(path).with_context(ctx)? {
+        OutFormat::Parquet => {
+            let f = std::fs::File::open(path).with_context(ctx)?;
+            let mut reader = ParquetReader::new(f);
+            // Files from older versions lack some columns (`primary`): project onto those present.
+            let present = anyhow::Context::with_context(reader.schema(), ctx)?;
+            let wanted = columns.map(|c| c.iter().filter(|n| present.contains(n)).map(|s| s.to_string().into()).collect());
+            let reader = reader.with_columns(wanted);
+            anyhow::Context::with_context(reader.finish(), ctx)?
+        }
+        OutFormat::Csv => {
+            let mut rdr = csv::Reader::from_path(path).with_context(ctx)?;
+            let mut rows = Vec::new();
+            for (i, r) in rdr.deserialize::<ScoredRow>().enumerate() {
+                rows.push(r.with_context(|| format!("{}:{}: not a scored row", path.display(), i + 2))?);
+            }
+            to_frame(&rows)?
+        }
+        OutFormat::Jsonl => {
+            let f = std::fs::File::open(path).with_context(ctx)?;
+            let mut rows = Vec::new();
+            for (i, line) in BufReader::new(f).lines().enumerate() {
+                let line = line.with_context(ctx)?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                rows.push(serde_json::from_str::<ScoredRow>(&line).with_context(|| format!("{}:{}: not a scored row", path.display(), i + 1))?);
+            }
+            to_frame(&rows)?
+        }
+    };
+    for c in col::REQUIRED.iter().copied() {
+        if df.column(c).is_err() {
+            bail!("{}: column {c:?} missing; is this a file written by `dyad score`?", path.display());
+        }
+    }
+    Ok(df)
+}
+
+/// Reads the frame back into rows (used by tests and `dyad score --resume`).
+pub fn frame_to_rows(df: &DataFrame) -> Result<Vec<ScoredRow>> {
+    let s = |n: &str| -> Result<Vec<String>> {
+        Ok(df.column(n)?.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
+    };
+    let i = |n: &str| -> Result<Vec<i64>> { Ok(df.column(n)?.cast(&DataType::Int64)?.i64()?.iter().map(|v| v.unwrap_or(0)).collect()) };
+    let x = |n: &str| -> Result<Vec<f64>> { Ok(df.column(n)?.cast(&DataType::Float64)?.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect()) };
+    let days: Vec<i32> = df.column(col::DATE)?.cast(&DataType::Int32)?.i32()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let labels = s(col::LABEL)?
+        .iter()
+        .enumerate()
+        .map(|(k, l)| l.parse::<Label>().map_err(|e| anyhow::anyhow!("row {}: {e}", k + 1)))
+        .collect::<Result<Vec<Label>>>()?;
+    let (aid, sent, src, tgt, st, tt, model) =
+        (s(col::ARTICLE_ID)?, s(col::SENTENCE)?, s(col::SOURCE)?, s(col::TARGET)?, s(col::SOURCE_TEXT)?, s(col::TARGET_TEXT)?, s(col::MODEL)?);
+    let (sid, start, end, ss, se, ts, te) = (
+        i(col::SENTENCE_ID)?,
+        i(col::START)?,
+        i(col::END)?,
+        i(col::SOURCE_START)?,
+        i(col::SOURCE_END)?,
+        i(col::TARGET_START)?,
+        i(col::TARGET_END)?,
+    );
+    let (stance, pc, pn, ph) = (x(col::STANCE)?, x(col::P_COOPERATIVE)?, x(col::P_NEUTRAL)?, x(col::P_HOSTILE)?);
+    // Files written before the kind columns existed hold countries only.
+    let kind = |n: &str| s(n).unwrap_or_else(|_| vec![country(); df.height()]);
+    let (sk, tk) = (kind(col::SOURCE_KIND), kind(col::TARGET_KIND));
+    let primary: Vec<bool> = match df.column(col::PRIMARY) {
+        Ok(c) => c.bool()?.iter().map(|v| v.unwrap_or(true)).collect(),
+        Err(_) => vec![true; df.height()],
+    };
+    Ok((0..df.height())
+        .map(|k| ScoredRow {
+            article_id: aid[k].clone(),
+            date: from_epoch_days(days[k]),
+            sentence_id: sid[k],
+            start: start[k],
+            end: end[k],
+            sentence: sent[k].clone(),
+            source: src[k].clone(),
+            target: tgt[k].clone(),
+            source_text: st[k].clone(),
+            target_text: tt[k].clone(),
+            stance: stance[k],
+            label: labels[k],
+            p_cooperative: pc[k],
+            p_neutral: pn[k],
+            p_hostile: ph[k],
+            model: model[k].clone(),
+            source_start: ss[k],
+            source_end: se[k],
+            target_start: ts[k],
+            target_end: te[k],
+            source_kind: sk[k].clone(),
+            target_kind: tk[k].clone(),
+            primary: primary[k],
+        })
+        .collect())
+}
+
+/// The checkpoint beside an output: one JSON line per finished article, so an interrupted
+/// `dyad score` resumes where it stopped. Its rows are [`ScoredRow`]s, as in a JSONL output.
+pub mod checkpoint {
+    use super::ScoredRow;
+    use anyhow::{Context, Result};
+    use serde::{Deserialize, Serialize};
+    use std::collections::HashSet;
+    use std::io::{BufRead, BufReader, Write};
+    use std::path::{Path, PathBuf};
+
+    /// `OUT.partial.jsonl` beside `OUT`.
+    pub fn path_for(output: &Path) -> PathBuf {
+        let mut name = output.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push(".partial.jsonl");
+        output.with_file_name(name)
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Line {
+        article_id: String,
+        rows: Vec<ScoredRow>,
+    }
+
+    /// Finished articles and their rows; a torn last line (a crash mid-write) is dropped.
+    pub fn read(path: &Path) -> Result<(HashSet<String>, Vec<ScoredRow>)> {
+        let (mut done, mut rows) = (HashSet::new(), Vec::new());
+        let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        for line in BufReader::new(f).lines() {
+            let line = line?;
+            if let Ok(c) = serde_json::from_str::<Line>(&line) {
+                done.insert(c.article_id);
+                rows.extend(c.rows);
+            }
+        }
+        Ok((done, rows))
+    }
+
+    /// Appends finished articles.
+    pub struct Writer(std::fs::File);
+
+    impl Writer {
+        pub fn open(path: &Path) -> Result<Writer> {
+            let f = std::fs::OpenOptions::new().create(true).append(true).open(path).with_context(|| format!("creating checkpoint {}", path.display()))?;
+            Ok(Writer(f))
+        }
+
+        /// One article's rows (possibly none) as one line.
+        pub fn append(&mut self, article_id: &str, rows: &[ScoredRow]) -> Result<()> {
+            #[derive(Serialize)]
+            struct LineRef<'a> {
+                article_id: &'a str,
+                rows: &'a [ScoredRow],
+            }
+            serde_json::to_writer(&mut self.0, &LineRef { article_id, rows })?;
+            self.0.write_all(b"\n")?;
+            Ok(())
+        }
+
+        pub fn flush(&mut self) -> Result<()> {
+            Ok(self.0.flush()?)
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn row(article: &str, date: &str, source: &str, target: &str, stance: f64) -> ScoredRow {
+        let (pc, ph) = if stance >= 0.0 { (stance, 0.0) } else { (0.0, -stance) };
+        ScoredRow {
+            article_id: article.into(),
+            date: crate::dates::parse_date(date).expect("test date"),
+            sentence_id: 0,
+            start: 0,
+            end: 10,
+            sentence: format!("{source} and {target}, said \"x\""),
+            source: source.into(),
+            target: target.into(),
+            source_text: source.into(),
+            target_text: target.into(),
+            stance,
+            label: if stance > 0.0 { Label::Cooperative } else if stance < 0.0 { Label::Hostile } else { Label::Neutral },
+            p_cooperative: pc,
+            p_neutral: 1.0 - pc - ph,
+            p_hostile: ph,
+            model: "test".into(),
+            source_start: 0,
+            source_end: 3,
+            target_start: 8,
+            target_end: 11,
+            source_kind: country(),
+            target_kind: country(),
+            primary: true,
+        }
+    }
+
+    #[test]
+    fn round_trip_every_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = vec![row("a", "2025-02-04", "IRN", "AZE", 0.5), row("b", "2025-03-01", "AZE", "IRN", -0.25)];
+        for ext in ["parquet", "csv", "jsonl"] {
+            let p = dir.path().join(format!("scored.{ext}"));
+            write_rows(&rows, &p).unwrap();
+            let df = read_scored(&p).unwrap();
+            assert_eq!(df.column("date").unwrap().dtype(), &DataType::Date, "{ext}");
+            assert_eq!(frame_to_rows(&df).unwrap(), rows, "{ext}");
+        }
+        assert!(out_format(Path::new("x.xlsx")).is_err());
+    }
+
+    #[test]
+    fn parquet_file_is_real_parquet() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.parquet");
+        write_rows(&[row("a", "2025-02-04", "IRN", "AZE", 0.5)], &p).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        assert_eq!(&bytes[..4], b"PAR1");
+        assert_eq!(&bytes[bytes.len() - 4..], b"PAR1");
+    }
+}

@@ -1,0 +1,125 @@
+//! Which scorer to build, as one value: the policy that turns options into a loaded
+//! [`StanceScorer`] (ensembles, heads, precision, device, threads) lives here, not in the CLI.
+use crate::encoder::{Encoder, Precision};
+use crate::paths::{encoder_dir, project_models_dir};
+use crate::{AnchorScorer, DirectedStanceModel, EnsembleScorer, Head};
+use anyhow::{bail, Result};
+use dyad_core::stance::StanceScorer;
+use std::path::PathBuf;
+
+/// The scorer behind `score`, `classify` and `eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ScorerKind {
+    /// The shipped directed stance model (`models/stance`), or the folders of `stance_dirs`.
+    #[default]
+    Trained,
+    /// The untrained baseline: similarity to anchor sentences.
+    Anchor,
+}
+
+/// Where the model runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DeviceKind {
+    #[default]
+    Cpu,
+    /// The first CUDA device (needs `make setup CUDA=1`).
+    Cuda,
+}
+
+impl DeviceKind {
+    pub fn device(self) -> Result<tch::Device> {
+        Ok(match self {
+            DeviceKind::Cpu => tch::Device::Cpu,
+            DeviceKind::Cuda if tch::Cuda::is_available() => tch::Device::Cuda(0),
+            DeviceKind::Cuda => bail!("--device cuda: no CUDA device visible to libtorch (CPU libtorch? run `make setup CUDA=1`)"),
+        })
+    }
+}
+
+/// Everything needed to load a scorer.
+#[derive(Debug, Clone)]
+pub struct ScorerSpec {
+    pub kind: ScorerKind,
+    /// The encoder folder; `None` finds the one `make setup` fetched ([`encoder_dir`]).
+    pub encoder_dir: Option<PathBuf>,
+    /// Trained model folders; empty means the shipped `models/stance`. Several are averaged.
+    pub stance_dirs: Vec<PathBuf>,
+    /// The output layer asked for; `None` takes `default_head` where the model has it.
+    pub head: Option<Head>,
+    /// The head a command prefers when none is asked for (`eval` on directed-sentiment files
+    /// prefers the sentiment head of a two-head model).
+    pub default_head: Head,
+    pub precision: Precision,
+    pub device: DeviceKind,
+    pub batch_size: usize,
+    /// CPU threads for libtorch and the tokenizer; `None` keeps all cores.
+    pub threads: Option<usize>,
+}
+
+impl Default for ScorerSpec {
+    fn default() -> ScorerSpec {
+        ScorerSpec {
+            kind: ScorerKind::Trained,
+            encoder_dir: None,
+            stance_dirs: Vec::new(),
+            head: None,
+            default_head: Head::Stance,
+            precision: Precision::F32,
+            device: DeviceKind::Cpu,
+            batch_size: 32,
+            threads: None,
+        }
+    }
+}
+
+/// Sets libtorch's and rayon's thread counts (rayon's only once per process).
+pub fn set_threads(threads: Option<usize>) {
+    if let Some(n) = threads {
+        tch::set_num_threads(n as i32);
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+}
+
+impl ScorerSpec {
+    pub fn load(&self) -> Result<Box<dyn StanceScorer>> {
+        set_threads(self.threads);
+        let device = self.device.device()?;
+        let dir = encoder_dir(self.encoder_dir.as_deref())?;
+        match self.kind {
+            ScorerKind::Trained => {
+                let dirs = if self.stance_dirs.is_empty() { vec![project_models_dir().join("stance")] } else { self.stance_dirs.clone() };
+                let mut members: Vec<Box<dyn StanceScorer>> = Vec::new();
+                for stance_dir in &dirs {
+                    let mut m = DirectedStanceModel::load(&dir, stance_dir, device)?;
+                    m.batch_size = self.batch_size.max(1);
+                    let head = match self.head {
+                        Some(h) => h,
+                        None if self.default_head == Head::Sentiment && !m.has_sentiment_head() => Head::Stance,
+                        None => self.default_head,
+                    };
+                    m.set_head(head)?;
+                    if self.precision != Precision::F32 {
+                        m.set_inference_path(Some(self.precision))?;
+                    }
+                    members.push(Box::new(m));
+                }
+                if members.len() == 1 {
+                    return Ok(members.pop().unwrap());
+                }
+                Ok(Box::new(EnsembleScorer::new(members)?))
+            }
+            ScorerKind::Anchor => {
+                if self.precision != Precision::F32 {
+                    bail!("--precision int8 applies to the trained scorer only");
+                }
+                if self.head.is_some() {
+                    bail!("--head applies to the trained scorer only");
+                }
+                if !self.stance_dirs.is_empty() {
+                    bail!("--stance-dir applies to the trained scorer only");
+                }
+                Ok(Box::new(AnchorScorer::new(Encoder::load(&dir, device)?, self.batch_size)?))
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Scale bench for aggregation: `dyad series` and `dyad compare` on a synthetic archive of
+# ROWS scored statements (default 10 million; generated once by examples/gen_scored.rs into
+# target/bench/), timed with peak memory (GNU time's maximum resident set size).
+#   bash scripts/bench/bench_series.sh            ROWS=1000000 for a quicker look
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROWS=${ROWS:-10000000}
+PROFILE=${PROFILE:-debug}
+if [ "$PROFILE" = release ]; then cargo build --release --bins --examples; else cargo build --bins --examples; fi
+BIN=target/$PROFILE/dyad
+DATA=target/bench/scored_${ROWS}.parquet
+[ -f "$DATA" ] || "target/$PROFILE/examples/gen_scored" "$ROWS" "$DATA"
+echo "archive: $DATA ($(du -h "$DATA" | cut -f1)), binary $BIN, $(nproc) cores"
+run() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o target/bench/time.txt "$@" >/dev/null 2>target/bench/stderr.txt \
+    || { cat target/bench/stderr.txt; exit 1; }
+  read -r secs kb < target/bench/time.txt
+  printf '%-44s %7.1f s  %6.0f MB peak\n' "$name" "$secs" "$((kb / 1024))"
+}
+run "series --every 1mo (all dyads, dedup)" "$BIN" series "$DATA" --every 1mo -o target/bench/series.parquet
+run "series --every 1mo --no-dedup" "$BIN" series "$DATA" --every 1mo --no-dedup -o target/bench/series.parquet
+run "series --every 1mo --undirected" "$BIN" series "$DATA" --every 1mo --undirected -o target/bench/series.parquet
+run "series USA-CHN --every 1w --spikes" "$BIN" series "$DATA" --pair USA-CHN --every 1w --spikes -o target/bench/series_one.csv
+run "compare 4 pairs --every 1mo (dedup)" "$BIN" compare "$DATA" USA-CHN USA-RUS RUS-UKR IRN-ISR --every 1mo -o target/bench/compare.csv
+run "compare 4 pairs --every 1mo --no-dedup" "$BIN" compare "$DATA" USA-CHN USA-RUS RUS-UKR IRN-ISR --every 1mo --no-dedup -o target/bench/compare.csv

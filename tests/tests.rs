@@ -1,0 +1,8 @@
+//! The root package's integration tests, in one binary (one link of libtorch): the `dyad`
+//! binary as a user runs it, its golden outputs, and the real model on real text.
+mod support;
+
+mod cli;
+mod golden;
+mod model_pipeline;
+mod stance_model;
