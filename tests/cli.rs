@@ -107,6 +107,33 @@ fn strict_stops_and_resume_continues() {
     assert!(!o.status.success() && err.contains(&format!("{}+int8", crate::support::shipped_model_name())) && err.contains("--precision"), "{err}");
 }
 
+/// An output path that is a directory fails at once (nothing scored, no checkpoint left
+/// behind), and resuming keeps only rows of articles in this run's input.
+#[test]
+fn directory_output_fails_first_and_resume_keeps_only_this_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = write_archive(dir.path());
+    let as_dir = dir.path().join("out.parquet");
+    std::fs::create_dir(&as_dir).unwrap();
+    let o = dyad().arg("score").arg(&archive).arg("-o").arg(&as_dir).arg("--quiet").output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("is a directory"), "{err}");
+    assert!(!dyad_core::store::checkpoint::path_for(&as_dir).exists(), "no checkpoint left behind");
+
+    let first = dir.path().join("first.jsonl");
+    run_ok(dyad().arg("score").arg(&archive).arg("-o").arg(&first).arg("--quiet"));
+    let mut foreign = dyad_core::store::frame_to_rows(&dyad_core::store::read_scored(&first).unwrap()).unwrap().remove(0);
+    foreign.article_id = "from-another-archive".into();
+    let out = dir.path().join("second.jsonl");
+    let line = format!("{{\"article_id\":\"from-another-archive\",\"rows\":[{}]}}\n", serde_json::to_string(&foreign).unwrap());
+    std::fs::write(dyad_core::store::checkpoint::path_for(&out), line).unwrap();
+    let (_, err) = run_ok(dyad().arg("score").arg(&archive).arg("-o").arg(&out).args(["--resume", "--quiet"]));
+    assert!(err.contains("1 rows from articles not in this run's input left out"), "{err}");
+    let rows = dyad_core::store::frame_to_rows(&dyad_core::store::read_scored(&out).unwrap()).unwrap();
+    assert!(rows.iter().all(|r| r.article_id != "from-another-archive"));
+    assert_eq!(rows.len(), dyad_core::store::read_scored(&first).unwrap().height(), "the same rows as a fresh run");
+}
+
 #[test]
 fn classify_one_and_many() {
     let (o, _) = run_ok(dyad().args(["classify", "Russia launched missile strikes on Ukraine.", "--source", "Russia", "--target", "UKR"]));

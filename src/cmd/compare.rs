@@ -1,7 +1,7 @@
 use anyhow::{bail, Result};
 use dyad_core::actors::Gazetteer;
 use dyad_core::compare::{compare, render_text, wide_frame};
-use dyad_core::pairs::parse_pair;
+use dyad_core::pair_spec::parse_pair;
 use std::path::PathBuf;
 
 /// Compare dyads side by side over time: level, trend, correlation, lead/lag, periods where
@@ -35,7 +35,7 @@ pub fn run(a: Args) -> Result<()> {
     let mut pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     if a.both_directions {
         for p in pairs.clone() {
-            let rev = dyad_core::pairs::PairSpec { source: p.target.clone(), target: p.source.clone() };
+            let rev = dyad_core::pair_spec::PairSpec { source: p.target.clone(), target: p.source.clone() };
             if !pairs.contains(&rev) {
                 let at = pairs.iter().position(|q| *q == p).map_or(pairs.len(), |i| i + 1);
                 pairs.insert(at, rev);

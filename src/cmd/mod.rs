@@ -27,7 +27,7 @@ pub struct ModelArgs {
     #[arg(long, default_value_t = 32)]
     pub batch_size: usize,
     /// CPU threads for the model and tokenizer (default: all cores).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Where the model runs (cuda needs `make setup CUDA=1`).
     #[arg(long, value_enum, default_value_t = DeviceKind::Cpu)]
@@ -94,7 +94,7 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    pub fn filter(&self, pairs: Vec<dyad_core::pairs::PairSpec>) -> dyad_core::aggregate::Filter {
+    pub fn filter(&self, pairs: Vec<dyad_core::pair_spec::PairSpec>) -> dyad_core::aggregate::Filter {
         dyad_core::aggregate::Filter {
             pairs,
             undirected: self.undirected,
@@ -123,7 +123,7 @@ pub struct AggregationArgs {
 }
 
 impl AggregationArgs {
-    pub fn series_options(&self, pairs: Vec<dyad_core::pairs::PairSpec>) -> dyad_core::series::SeriesOptions {
+    pub fn series_options(&self, pairs: Vec<dyad_core::pair_spec::PairSpec>) -> dyad_core::series::SeriesOptions {
         let f = self.filter.filter(pairs);
         dyad_core::series::SeriesOptions {
             every: self.every,
@@ -137,6 +137,15 @@ impl AggregationArgs {
             smooth: None,
             spikes: None,
         }
+    }
+}
+
+/// At least one thread (libtorch panics on 0).
+pub fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("needs at least 1 thread".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a number of threads")),
     }
 }
 

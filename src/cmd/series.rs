@@ -1,7 +1,7 @@
 use anyhow::Result;
 use dyad_core::actors::Gazetteer;
-use dyad_core::pairs::parse_pair;
-use dyad_core::series::{compute_counted, to_frame, SeriesOptions};
+use dyad_core::pair_spec::parse_pair;
+use dyad_core::series::{compute_counted, series_frame, SeriesOptions};
 use std::path::PathBuf;
 
 /// Tension time series per dyad and period from a scored file.
@@ -42,7 +42,7 @@ pub fn run(a: Args) -> Result<()> {
         eprintln!("{removed} republished statements counted once (--no-dedup keeps them)");
     }
     dyad_core::timing::timing("aggregate", clock);
-    let mut df = to_frame(&rows, g, &opts)?;
+    let mut df = series_frame(&rows, g, &opts)?;
     dyad_core::timing::timing("frame", clock);
     super::output::Output(a.output).write(&mut df, "rows")?;
     dyad_core::timing::timing("write", clock);

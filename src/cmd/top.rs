@@ -1,6 +1,6 @@
 use anyhow::Result;
 use dyad_core::actors::Gazetteer;
-use dyad_core::top::{check_windows, to_frame, top_movers, Window};
+use dyad_core::top::{check_windows, movers_frame, top_movers, Window};
 use std::path::PathBuf;
 
 /// Dyads whose tension changed most between two date windows, with statement counts so a
@@ -56,7 +56,7 @@ pub fn run(a: Args) -> Result<()> {
     }
     eprintln!("{} dyads with ≥ {} statements in both windows", movers.len(), a.min_statements);
     if a.output.is_some() {
-        super::output::Output(a.output).write(&mut to_frame(&movers)?, "dyads")?;
+        super::output::Output(a.output).write(&mut movers_frame(&movers)?, "dyads")?;
     }
     Ok(())
 }

@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = DeviceKind::Cpu)]
     pub device: DeviceKind,
     /// CPU threads for libtorch and the tokenizer (default: all cores).
-    #[arg(long)]
+    #[arg(long, value_parser = super::parse_threads)]
     pub threads: Option<usize>,
 }
 

@@ -7,7 +7,7 @@
 //! articles hold 3–12 statements, dyads have their own slowly drifting stance, and 8 % of
 //! articles are republished within three days (half of them edited), so dedup has work.
 use dyad_core::stance::Label;
-use dyad_core::store::{to_frame, ScoredRow};
+use dyad_core::store::{rows_to_frame, ScoredRow};
 use polars::prelude::*;
 
 struct Rng(u64);
@@ -143,7 +143,7 @@ fn main() -> anyhow::Result<()> {
         written += rows_of_article.len();
         chunk.extend(rows_of_article);
         if chunk.len() >= 500_000 || written >= rows {
-            let df = to_frame(&chunk)?;
+            let df = rows_to_frame(&chunk)?;
             if writer.is_none() {
                 writer = Some(ParquetWriter::new(&mut file).batched(df.schema())?);
             }

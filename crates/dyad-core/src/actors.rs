@@ -611,16 +611,39 @@ pub fn locate(gazetteer: &Gazetteer, text: &str, actor: &str, date: NaiveDate) -
     if actor.is_empty() {
         return None;
     }
-    let lower = text.to_lowercase();
-    // Lower-casing can change byte lengths; only trust a literal hit when it does not.
-    if lower.len() == text.len() {
-        if let Some(b) = lower.find(&actor.to_lowercase()) {
-            let start = text[..b].chars().count();
-            return Some((start, start + actor.chars().count()));
+    let code = gazetteer.resolve(actor);
+    // A code ("UKR", "IND") names the country, not a string to look for: as a substring it
+    // would hit "Ukraine" or "find". Codes go through the gazetteer; other strings are first
+    // looked for as written, as a whole word.
+    let is_code = actor.len() <= 4 && actor.chars().all(|c| c.is_ascii_uppercase()) && code.as_deref() == Some(actor);
+    if !is_code {
+        if let Some(span) = whole_word(text, actor) {
+            return Some(span);
         }
     }
-    let code = gazetteer.resolve(actor)?;
+    let code = code?;
     gazetteer.find(text, date).into_iter().find(|m| m.code == code).map(|m| (m.start, m.end))
+}
+
+/// The char span of the first case-insensitive occurrence of `word` in `text` that is not
+/// part of a longer word.
+fn whole_word(text: &str, word: &str) -> Option<(usize, usize)> {
+    let lower = text.to_lowercase();
+    // Lower-casing can change byte lengths; only trust a literal hit when it does not.
+    if lower.len() != text.len() {
+        return None;
+    }
+    let needle = word.to_lowercase();
+    for (b, _) in lower.match_indices(&needle) {
+        let before = text[..b].chars().next_back();
+        let after = text[b + needle.len()..].chars().next();
+        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let start = text[..b].chars().count();
+        return Some((start, start + word.chars().count()));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -691,6 +714,14 @@ mod tests {
         assert_eq!(locate(g, t, "Israel", d("2025-02-04")), Some((17, 23)));
         assert_eq!(locate(g, t, "IRN", d("2025-02-04")), Some((0, 6)));
         assert_eq!(locate(g, t, "France", d("2025-02-04")), None);
+        // A code is a country, never a substring: "IND" is not "find", "UKR" not "Ukr…",
+        // "CAN" not "can".
+        let day = d("2025-02-04");
+        assert_eq!(locate(g, "China will find ways to punish India.", "IND", day), Some((31, 36)));
+        assert_eq!(locate(g, "Russia launched missile strikes on Ukraine.", "UKR", day), Some((35, 42)));
+        assert_eq!(locate(g, "Nobody can say what Canada wants.", "CAN", day), Some((20, 26)));
+        // Strings as written must be whole words.
+        assert_eq!(locate(g, "The Indiana delegation met India.", "india", day), Some((27, 32)));
     }
 
     #[test]

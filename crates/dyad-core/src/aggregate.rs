@@ -6,7 +6,7 @@
 //! A→B and B→A into one dyad listed alphabetically and keep, per sentence, the direction with
 //! the strongest stance (`dyad score` writes both directions of every pair, one of them usually
 //! the neutral receiving side); finally keep the asked-for dyads (`pairs`, all when empty).
-use crate::pairs::PairSpec;
+use crate::pair_spec::PairSpec;
 use crate::schema::scored as col;
 use anyhow::Result;
 use polars::prelude::*;

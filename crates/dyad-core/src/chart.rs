@@ -153,7 +153,7 @@ mod tests {
         for k in 0..3 {
             rows.push(row(&format!("b{k}"), &format!("2025-09-1{k}"), "IRN", "AZE", -0.9));
         }
-        let scored = crate::store::to_frame(&rows).unwrap();
+        let scored = crate::store::rows_to_frame(&rows).unwrap();
         let opts = SeriesOptions { spikes: Some(2.0), ..crate::series::tests::opts(Every::Month, false, &[("IRN", "AZE")]) };
         let c = crate::compare::compare(&scored, &opts).unwrap();
         assert!(c.series[0].last().unwrap().spike);

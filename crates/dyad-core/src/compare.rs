@@ -1,7 +1,7 @@
 //! Stage 8: several dyads side by side — level, trend, correlation — for `dyad compare`.
 use crate::actors::Gazetteer;
 use crate::dates::{to_epoch_days, Every};
-use crate::pairs::PairSpec;
+use crate::pair_spec::PairSpec;
 use crate::series::{compute, SeriesOptions, SeriesRow};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -362,7 +362,7 @@ mod tests {
 
     #[test]
     fn two_pairs_side_by_side() {
-        let scored = crate::store::to_frame(&[
+        let scored = crate::store::rows_to_frame(&[
             row("a", "2025-01-10", "IRN", "AZE", 1.0),  // tension 0
             row("b", "2025-02-10", "IRN", "AZE", 0.0),  // 50
             row("c", "2025-03-10", "IRN", "AZE", -1.0), // 100

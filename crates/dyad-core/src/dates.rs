@@ -9,23 +9,37 @@ pub fn deserialize_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveD
 }
 
 /// Parses the date forms found in news archives: `2025-02-04`, `2025-02-04T10:00:00Z`,
-/// `2025/02/04`, `20250204`, `February 4, 2025`, `4 February 2025`.
+/// `2025/02/04`, `20250204`, `February 4, 2025`, `4 February 2025`, `2025年2月4日`; dashes
+/// typeset as en dashes, em dashes or minus signs (`2025–02–04`) are read as hyphens. Never
+/// panics on any input (dates are cut on characters, not bytes).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    if s.len() >= 10 {
-        let head = &s[..10];
+    let s: String = s.trim().chars().map(|c| if matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}') { '-' } else { c }).collect();
+    let s = s.as_str();
+    if let Some(head) = s.get(..10) {
         for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
             if let Ok(d) = NaiveDate::parse_from_str(head, fmt) {
                 return Some(d);
             }
         }
     }
-    for fmt in ["%Y%m%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%b. %d, %Y"] {
+    for fmt in ["%Y%m%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%b. %d, %Y", "%Y年%m月%d日"] {
         if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
             return Some(d);
         }
     }
     None
+}
+
+/// The dates a news archive can hold: from 1800 to a year after today. Anything else is a
+/// data error (a `0001-01-01` placeholder, a year typed as `2O25`→`225`), and one such row would
+/// stretch every series over centuries of empty periods.
+pub fn plausible_news_date(d: NaiveDate) -> Result<NaiveDate, String> {
+    let earliest = NaiveDate::from_ymd_opt(1800, 1, 1).unwrap();
+    let latest = chrono::Local::now().date_naive() + chrono::Duration::days(366);
+    if d < earliest || d > latest {
+        return Err(format!("impossible date {d} for a news article (accepted: {earliest} to {latest})"));
+    }
+    Ok(d)
 }
 
 /// Days since 1970-01-01, polars' physical representation of a `Date`.
@@ -96,6 +110,13 @@ mod tests {
             assert_eq!(parse_date(s), Some(d), "{s}");
         }
         assert_eq!(parse_date("yesterday"), None);
+        // Typeset dashes and CJK dates, and no panic on multi-byte text around byte 10.
+        assert_eq!(parse_date("2025\u{2013}02\u{2013}04"), Some(d));
+        assert_eq!(parse_date("2025年2月4日"), Some(d));
+        assert_eq!(parse_date("2020年1月1日のニュース"), None);
+        assert_eq!(parse_date("ニュース 2025-02-04"), None);
+        assert!(plausible_news_date(NaiveDate::from_ymd_opt(1, 1, 1).unwrap()).is_err());
+        assert!(plausible_news_date(NaiveDate::from_ymd_opt(1899, 12, 31).unwrap()).is_ok());
         assert_eq!(parse_date("2025-13-40"), None);
     }
 

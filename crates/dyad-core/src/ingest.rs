@@ -1,7 +1,7 @@
 //! Stage 1: read articles from JSONL, CSV, Parquet and plain-text files (or directories of
 //! them, `.gz` too). A bad record becomes an [`IngestError`] naming file, line and reason;
 //! the caller decides whether to skip it (default) or stop (`--strict`).
-use crate::dates::parse_date;
+use crate::dates::{parse_date, plausible_news_date};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use regex::Regex;
@@ -101,10 +101,12 @@ pub fn read_file(path: &Path, opts: &IngestOptions, sink: &mut dyn FnMut(Result<
         Ok(f) => Box::new(f),
         Err(e) => return sink(Err(err(0, format!("cannot open: {e}")))),
     };
+    // Records without an id are named by file and line, so two files' line 3 stay two articles.
+    let origin = path.display().to_string();
     match format {
-        Format::Jsonl => read_jsonl(reader, opts, &err, sink),
-        Format::Csv => read_csv(reader, opts, &err, sink),
-        Format::Parquet => read_parquet(reader, opts, &err, sink),
+        Format::Jsonl => read_jsonl(reader, opts, &err, sink, &origin),
+        Format::Csv => read_csv(reader, opts, &err, sink, &origin),
+        Format::Parquet => read_parquet(reader, opts, &err, sink, &origin),
         Format::Text => {
             let mut text = String::new();
             if let Err(e) = BufReader::new(reader).read_to_string(&mut text) {
@@ -147,7 +149,7 @@ fn validate(raw: RawRecord, fallback_id: String, opts: &IngestOptions) -> Result
     let text = raw.text.filter(|t| !t.trim().is_empty()).ok_or("missing or empty field \"text\"")?;
     let id = raw.id.filter(|s| !s.trim().is_empty()).unwrap_or(fallback_id);
     let date = match raw.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => parse_date(s).ok_or_else(|| format!("unreadable date {s:?} (expected YYYY-MM-DD)"))?,
+        Some(s) => plausible_news_date(parse_date(s).ok_or_else(|| format!("unreadable date {s:?} (expected YYYY-MM-DD)"))?)?,
         None => opts.default_date.ok_or("missing field \"date\" (pass --date to supply one)")?,
     };
     Ok(Article { id, date, text, title: raw.title, source: raw.source, url: raw.url })
@@ -158,18 +160,37 @@ fn read_jsonl(
     opts: &IngestOptions,
     err: &dyn Fn(usize, String) -> IngestError,
     sink: &mut dyn FnMut(Result<Article, IngestError>),
+    origin: &str,
 ) {
-    for (i, line) in BufReader::new(reader).lines().enumerate() {
-        let n = i + 1;
-        let line = match line {
+    // Lines are read as bytes and decoded one by one: a line of invalid UTF-8 is one bad
+    // record, not the end of the file.
+    let mut reader = BufReader::new(reader);
+    let mut bytes = Vec::new();
+    let mut n = 0usize;
+    loop {
+        bytes.clear();
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) => return sink(Err(err(n + 1, format!("read error: {e}")))),
+        }
+        n += 1;
+        let mut line = bytes.as_slice();
+        if n == 1 {
+            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line); // a UTF-8 byte-order mark
+        }
+        let line = match std::str::from_utf8(line) {
             Ok(l) => l,
-            Err(e) => return sink(Err(err(n, format!("read error: {e}")))),
+            Err(e) => {
+                sink(Err(err(n, format!("not valid UTF-8 (at byte {} of the line)", e.valid_up_to()))));
+                continue;
+            }
         };
         if line.trim().is_empty() {
             continue;
         }
-        let rec = serde_json::from_str::<RawRecord>(&line).map_err(|e| format!("invalid JSON: {e}"));
-        sink(rec.and_then(|r| validate(r, format!("line-{n}"), opts)).map_err(|reason| err(n, reason)));
+        let rec = serde_json::from_str::<RawRecord>(line.trim_end()).map_err(|e| format!("invalid JSON: {e}"));
+        sink(rec.and_then(|r| validate(r, format!("{origin}:{n}"), opts)).map_err(|reason| err(n, reason)));
     }
 }
 
@@ -178,6 +199,7 @@ fn read_csv(
     opts: &IngestOptions,
     err: &dyn Fn(usize, String) -> IngestError,
     sink: &mut dyn FnMut(Result<Article, IngestError>),
+    origin: &str,
 ) {
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
     let headers = match rdr.headers() {
@@ -189,7 +211,7 @@ fn read_csv(
             Ok(r) => {
                 let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
                 let raw = r.deserialize::<RawRecord>(Some(&headers)).map_err(|e| format!("bad CSV record: {e}"));
-                sink(raw.and_then(|raw| validate(raw, format!("line-{line}"), opts)).map_err(|reason| err(line, reason)));
+                sink(raw.and_then(|raw| validate(raw, format!("{origin}:{line}"), opts)).map_err(|reason| err(line, reason)));
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
@@ -204,6 +226,7 @@ fn read_parquet(
     opts: &IngestOptions,
     err: &dyn Fn(usize, String) -> IngestError,
     sink: &mut dyn FnMut(Result<Article, IngestError>),
+    origin: &str,
 ) {
     use polars::prelude::*;
     let mut bytes = Vec::new();
@@ -233,7 +256,7 @@ fn read_parquet(
             url: get(&urls, i),
         };
         // Parquet has no lines: report the 1-based row number instead.
-        sink(validate(raw, format!("row-{}", i + 1), opts).map_err(|reason| err(i + 1, format!("row {}: {reason}", i + 1))));
+        sink(validate(raw, format!("{origin}:row-{}", i + 1), opts).map_err(|reason| err(i + 1, format!("row {}: {reason}", i + 1))));
     }
 }
 
@@ -291,6 +314,32 @@ mod tests {
         assert!(bad[0].to_string().contains("a.jsonl:2: invalid JSON"), "{}", bad[0]);
         assert_eq!(bad[1].line, 5);
         assert!(bad[1].reason.contains("date"));
+    }
+
+    /// Invalid UTF-8 on one line is that line's error: the lines after it are still read. A
+    /// byte-order mark and CRLF endings are read as a newsroom's export writes them; impossible
+    /// and typeset dates are told apart; records without an id are named by file and line.
+    #[test]
+    fn jsonl_survives_bad_bytes_bom_crlf_and_odd_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("odd.jsonl");
+        let mut body: Vec<u8> = b"\xEF\xBB\xBF{\"id\":\"a\",\"date\":\"2020-01-02\",\"text\":\"Iran met Iraq.\"}\r\n".to_vec();
+        body.extend_from_slice(b"{\"id\":\"b\",\"date\":\"2020-01-02\",\"text\":\"caf\xE9 \xFF\"}\n");
+        body.extend_from_slice("{\"id\":\"c\",\"date\":\"2020\u{2013}01\u{2013}03\",\"text\":\"Iran met Iraq.\"}\n".as_bytes());
+        body.extend_from_slice("{\"id\":\"d\",\"date\":\"0001-01-01\",\"text\":\"Iran met Iraq.\"}\n".as_bytes());
+        body.extend_from_slice("{\"date\":\"2020年1月4日\",\"text\":\"Iran met Iraq.\"}\n".as_bytes());
+        std::fs::write(&p, body).unwrap();
+        let (ok, bad) = collect(&p, &IngestOptions::default());
+        let ids: Vec<&str> = ok.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids.len(), 3, "{ids:?} {bad:?}");
+        assert_eq!((ids[0], ids[1]), ("a", "c"));
+        assert_eq!(ids[2], format!("{}:5", p.display()), "an id-less record is named by file and line");
+        assert_eq!(ok[1].date, NaiveDate::from_ymd_opt(2020, 1, 3).unwrap());
+        assert_eq!(ok[2].date, NaiveDate::from_ymd_opt(2020, 1, 4).unwrap());
+        assert_eq!(bad.len(), 2);
+        assert_eq!((bad[0].line, bad[1].line), (2, 4));
+        assert!(bad[0].reason.contains("not valid UTF-8"), "{}", bad[0]);
+        assert!(bad[1].reason.contains("impossible date 0001-01-01"), "{}", bad[1]);
     }
 
     #[test]

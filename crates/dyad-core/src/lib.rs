@@ -16,7 +16,7 @@ pub mod dedup;
 pub mod dyads;
 pub mod ingest;
 pub mod naming;
-pub mod pairs;
+pub mod pair_spec;
 pub mod pipeline;
 pub mod records;
 pub mod schema;

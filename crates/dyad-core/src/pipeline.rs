@@ -98,6 +98,10 @@ impl std::fmt::Display for ScoreSummary {
 /// Runs `dyad score`.
 pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn StanceScorer) -> Result<ScoreSummary> {
     crate::store::out_format(&opts.output)?;
+    // Fail before any scoring, not after it: the output must be a file we can create.
+    if opts.output.is_dir() {
+        bail!("{}: is a directory; give a file name ending in .parquet, .csv or .jsonl", opts.output.display());
+    }
     let started = Instant::now();
     let mut summary = ScoreSummary::default();
 
@@ -155,6 +159,18 @@ pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn Stance
                 scorer.model_name()
             );
         }
+        // Articles of an earlier input that this run does not read are not this output's rows.
+        let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        let before = rows.len();
+        let rows: Vec<ScoredRow> = rows.into_iter().filter(|r| ids.contains(r.article_id.as_str())).collect();
+        if rows.len() < before {
+            eprintln!(
+                "{}: {} rows from articles not in this run's input left out (the checkpoint was started on other input)",
+                checkpoint.display(),
+                before - rows.len()
+            );
+        }
+        let done: HashSet<String> = done.into_iter().filter(|id| ids.contains(id.as_str())).collect();
         (done, rows)
     } else {
         (HashSet::new(), Vec::new())

@@ -11,8 +11,8 @@
 use crate::actors::Gazetteer;
 use crate::aggregate::{select, Filter, Selection};
 use crate::dates::{from_epoch_days, to_epoch_days, Every};
-use crate::schema::{scored as col, series as out};
-use crate::pairs::PairSpec;
+use crate::schema::{scored as input, series as out};
+use crate::pair_spec::PairSpec;
 use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -139,6 +139,11 @@ impl SeriesRow {
     }
 }
 
+/// The most dyad-periods a series may lay out (every dyad gets every period of the archive's
+/// span): 10 million rows take about 4.4 GB on the way to the output (13.7 million took 6 GB
+/// when one row dated 1900 stretched a daily series of recent news over every day since then).
+pub const MAX_SERIES_ROWS: usize = 10_000_000;
+
 /// z for a two-sided 95 % interval.
 const Z95: f64 = 1.959964;
 
@@ -187,22 +192,22 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
         }
     }
     let df = DataFrame::new_infer_height(vec![
-        Column::new("period".into(), periods),
-        Column::new("source".into(), src),
-        Column::new("target".into(), tgt),
-        scored.column(col::ARTICLE_ID)?.clone(),
-        scored.column(col::STANCE)?.cast(&DataType::Float64)?,
-        scored.column(col::LABEL)?.clone(),
+        Column::new(out::PERIOD.into(), periods),
+        Column::new(out::SOURCE.into(), src),
+        Column::new(out::TARGET.into(), tgt),
+        scored.column(input::ARTICLE_ID)?.clone(),
+        scored.column(input::STANCE)?.cast(&DataType::Float64)?,
+        scored.column(input::LABEL)?.clone(),
         confidence_weights(scored, opts.confidence_weighted)?,
     ])?;
     let df = df.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
-    let is = |l: &str| col("label").eq(lit(l.to_string())).cast(DataType::Int64);
+    let is = |l: &str| col(input::LABEL).eq(lit(l.to_string())).cast(DataType::Int64);
     // The units averaged: statements, or articles (their statements averaged first).
     let units = if opts.per_article {
         df.lazy()
-            .group_by([col("period"), col("source"), col("target"), col("article_id")])
+            .group_by([col(out::PERIOD), col(out::SOURCE), col(out::TARGET), col(input::ARTICLE_ID)])
             .agg([
-                ((col("stance") * col("w")).sum() / col("w").sum()).alias("stance"),
+                ((col(input::STANCE) * col("w")).sum() / col("w").sum()).alias(input::STANCE),
                 len().cast(DataType::Int64).alias("n"),
                 is("cooperative").sum().alias("cooperative"),
                 is("neutral").sum().alias("neutral"),
@@ -218,16 +223,16 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
         ])
     };
     let agg = units
-        .group_by([col("period"), col("source"), col("target")])
+        .group_by([col(out::PERIOD), col(out::SOURCE), col(out::TARGET)])
         .agg([
             col("n").sum().cast(DataType::Int64).alias("statements"),
-            col("article_id").n_unique().cast(DataType::Int64).alias("articles"),
+            col(input::ARTICLE_ID).n_unique().cast(DataType::Int64).alias("articles"),
             // Weighted moments (w = 1 unless --confidence-weighted): mean Σwx/Σw, variance
             // Σwx²/Σw − mean², effective n (Σw)²/Σw², which reduce to the usual ones at w = 1.
             col("w").sum().alias("sw"),
             (col("w") * col("w")).sum().alias("sw2"),
-            (col("w") * col("stance")).sum().alias("swx"),
-            (col("w") * col("stance") * col("stance")).sum().alias("swxx"),
+            (col("w") * col(input::STANCE)).sum().alias("swx"),
+            (col("w") * col(input::STANCE) * col(input::STANCE)).sum().alias("swxx"),
             len().cast(DataType::Int64).alias("units"),
             col("cooperative").sum().cast(DataType::Int64).alias("cooperative"),
             col("neutral").sum().cast(DataType::Int64).alias("neutral"),
@@ -237,8 +242,8 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
 
     crate::timing::timing("group_by", clock);
     let i64s = |n: &str| -> Result<Vec<i64>> { Ok(agg.column(n)?.i64()?.iter().map(|v| v.unwrap_or(0)).collect()) };
-    let period: Vec<i32> = agg.column("period")?.i32()?.iter().map(|v| v.unwrap_or(0)).collect();
-    let (s, t) = (strings(&agg, "source")?, strings(&agg, "target")?);
+    let period: Vec<i32> = agg.column(out::PERIOD)?.i32()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let (s, t) = (strings(&agg, out::SOURCE)?, strings(&agg, out::TARGET)?);
     let (n, a, c, ne, h, u) =
         (i64s("statements")?, i64s("articles")?, i64s("cooperative")?, i64s("neutral")?, i64s("hostile")?, i64s("units")?);
     let f64s = |n: &str| -> Result<Vec<f64>> { Ok(agg.column(n)?.cast(&DataType::Float64)?.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect()) };
@@ -289,6 +294,22 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
     for p in &wanted {
         by_dyad.entry((p.source.clone(), p.target.clone())).or_default();
     }
+    if let Some((first, last)) = span {
+        let mut periods = 0usize;
+        let mut p = first;
+        while p <= last && periods <= MAX_SERIES_ROWS {
+            periods += 1;
+            p = opts.every.next(p);
+        }
+        if periods.saturating_mul(by_dyad.len()) > MAX_SERIES_ROWS {
+            anyhow::bail!(
+                "{} dyads over {} periods from {first} to {last} would be more than {MAX_SERIES_ROWS} rows: \
+                 check the scored file for misdated rows (the earliest period is {first}), choose dyads with --pair, or a longer --every",
+                by_dyad.len(),
+                if periods > MAX_SERIES_ROWS { format!("more than {MAX_SERIES_ROWS}") } else { periods.to_string() },
+            );
+        }
+    }
     let mut out = Vec::new();
     for ((s, t), rows) in by_dyad {
         let Some((first, last)) = span else { break };
@@ -325,7 +346,7 @@ fn confidence_weights(scored: &DataFrame, confidence: bool) -> Result<Column> {
             .map(|v| v.unwrap_or(0.0))
             .collect())
     };
-    let (c, ne, h) = (p(col::P_COOPERATIVE)?, p(col::P_NEUTRAL)?, p(col::P_HOSTILE)?);
+    let (c, ne, h) = (p(input::P_COOPERATIVE)?, p(input::P_NEUTRAL)?, p(input::P_HOSTILE)?);
     Ok(Column::new("w".into(), (0..n).map(|k| c[k].max(ne[k]).max(h[k])).collect::<Vec<f64>>()))
 }
 
@@ -334,7 +355,7 @@ pub const SPIKE_BASELINE: usize = 6;
 
 /// The series as a frame with the documented columns ([`out`]; `tension_smooth`, `tension_z`
 /// and `spike` only when asked for), display names added by [`crate::naming`].
-pub fn to_frame(rows: &[SeriesRow], gazetteer: &Gazetteer, opts: &SeriesOptions) -> Result<DataFrame> {
+pub fn series_frame(rows: &[SeriesRow], gazetteer: &Gazetteer, opts: &SeriesOptions) -> Result<DataFrame> {
     let mut df = to_code_frame(rows, opts)?;
     crate::naming::insert_names(&mut df, 3, out::SOURCE, out::SOURCE_NAME, gazetteer)?;
     crate::naming::insert_names(&mut df, 4, out::TARGET, out::TARGET_NAME, gazetteer)?;
@@ -377,7 +398,7 @@ pub fn to_code_frame(rows: &[SeriesRow], opts: &SeriesOptions) -> Result<DataFra
 pub(crate) mod tests {
     use super::*;
     use crate::store::tests::row;
-    use crate::store::to_frame as scored_frame;
+    use crate::store::rows_to_frame as scored_frame;
 
     /// Options with every switch off (tests elsewhere in the crate build on it).
     pub(crate) fn opts(every: Every, undirected: bool, pairs: &[(&str, &str)]) -> SeriesOptions {
@@ -509,6 +530,19 @@ pub(crate) mod tests {
         assert!((w.ci.unwrap().0 - (0.5 - half).max(-1.0)).abs() < 1e-9, "{w:?}");
     }
 
+    /// One misdated row does not make a daily series of centuries: the series refuses with
+    /// the span it would cover.
+    #[test]
+    fn an_outlier_date_is_refused_not_laid_out() {
+        let rows: Vec<crate::store::ScoredRow> = (0..30)
+            .map(|k| row(&format!("a{k}"), "2025-01-05", &format!("C{k:02}"), "AZE", 0.5))
+            .chain([row("old", "1000-01-01", "IRN", "AZE", 0.5)])
+            .collect();
+        let e = compute(&scored_frame(&rows).unwrap(), &opts(Every::Day, false, &[])).unwrap_err().to_string();
+        assert!(e.contains("from 1000-01-01 to 2025-01-05") && e.contains("misdated"), "{e}");
+        assert!(compute(&scored_frame(&rows).unwrap(), &opts(Every::Year, false, &[])).is_ok(), "yearly is small enough");
+    }
+
     #[test]
     fn per_article_weighting() {
         // January: a1 has two statements (0.8, 0.4) and a2 one (−0.6).
@@ -532,7 +566,7 @@ pub(crate) mod tests {
         // All dyads when no pair is asked for.
         let all = compute(&table(), &opts(Every::Year, false, &[])).unwrap();
         assert_eq!(all.len(), 3);
-        let df = to_frame(&all, Gazetteer::builtin(), &opts(Every::Year, false, &[])).unwrap();
+        let df = series_frame(&all, Gazetteer::builtin(), &opts(Every::Year, false, &[])).unwrap();
         assert_eq!(df.column("source_name").unwrap().str().unwrap().get(0), Some("Armenia"));
     }
 }

@@ -28,7 +28,7 @@ pub fn out_format(path: &Path) -> Result<OutFormat> {
 }
 
 /// The scored rows as a polars frame (`date` as a `Date` column), columns in [`col::ALL`] order.
-pub fn to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
+pub fn rows_to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
     let s = |name: &str, f: fn(&ScoredRow) -> &str| Column::new(name.into(), rows.iter().map(f).collect::<Vec<&str>>());
     let i = |name: &str, f: fn(&ScoredRow) -> i64| Column::new(name.into(), rows.iter().map(f).collect::<Vec<i64>>());
     let x = |name: &str, f: fn(&ScoredRow) -> f64| Column::new(name.into(), rows.iter().map(f).collect::<Vec<f64>>());
@@ -99,7 +99,7 @@ pub fn write_rows(rows: &[ScoredRow], path: &Path) -> Result<()> {
             std::fs::rename(&tmp, path)?;
             Ok(())
         }
-        _ => write_frame(&mut to_frame(rows)?, path),
+        _ => write_frame(&mut rows_to_frame(rows)?, path),
     }
 }
 
@@ -127,7 +127,7 @@ pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<Data
             for (i, r) in rdr.deserialize::<ScoredRow>().enumerate() {
                 rows.push(r.with_context(|| format!("{}:{}: not a scored row", path.display(), i + 2))?);
             }
-            to_frame(&rows)?
+            rows_to_frame(&rows)?
         }
         OutFormat::Jsonl => {
             let f = std::fs::File::open(path).with_context(ctx)?;
@@ -139,12 +139,55 @@ pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<Data
                 }
                 rows.push(serde_json::from_str::<ScoredRow>(&line).with_context(|| format!("{}:{}: not a scored row", path.display(), i + 1))?);
             }
-            to_frame(&rows)?
+            rows_to_frame(&rows)?
         }
     };
     for c in col::REQUIRED.iter().copied() {
         if df.column(c).is_err() {
             bail!("{}: column {c:?} missing; is this a file written by `dyad score`?", path.display());
+        }
+    }
+    check_types(df, path)
+}
+
+/// Refuses a scored frame whose columns have the wrong types or missing values, instead of
+/// reading a string date as 1970-01-01, a text stance as 0 or a missing source as the dyad "".
+/// A `Datetime` date is accepted and cut to its day.
+fn check_types(mut df: DataFrame, path: &Path) -> Result<DataFrame> {
+    let wrong = |c: &str, found: &DataType, want: &str| {
+        anyhow::anyhow!("{}: column {c:?} is {found}, expected {want}; is this a file written by `dyad score`?", path.display())
+    };
+    let date = df.column(col::DATE)?.dtype().clone();
+    match date {
+        DataType::Date => {}
+        DataType::Datetime(_, _) => {
+            let d = df.column(col::DATE)?.cast(&DataType::Date)?;
+            df.with_column(d)?;
+        }
+        other => return Err(wrong(col::DATE, &other, "a date")),
+    }
+    for c in [col::STANCE, col::P_COOPERATIVE, col::P_NEUTRAL, col::P_HOSTILE] {
+        if let Ok(column) = df.column(c) {
+            if !column.dtype().is_primitive_numeric() {
+                return Err(wrong(c, column.dtype(), "a number"));
+            }
+        }
+    }
+    for c in [col::ARTICLE_ID, col::SOURCE, col::TARGET, col::LABEL] {
+        let column = df.column(c)?;
+        if column.dtype() != &DataType::String {
+            return Err(wrong(c, column.dtype(), "text"));
+        }
+    }
+    if let Ok(column) = df.column(col::PRIMARY) {
+        if column.dtype() != &DataType::Boolean {
+            return Err(wrong(col::PRIMARY, column.dtype(), "true/false"));
+        }
+    }
+    for c in [col::ARTICLE_ID, col::DATE, col::SOURCE, col::TARGET, col::STANCE, col::LABEL] {
+        let nulls = df.column(c)?.null_count();
+        if nulls > 0 {
+            bail!("{}: {nulls} rows have no {c:?}; a scored row needs one", path.display());
         }
     }
     Ok(df)
@@ -320,6 +363,32 @@ pub(crate) mod tests {
             assert_eq!(frame_to_rows(&df).unwrap(), rows, "{ext}");
         }
         assert!(out_format(Path::new("x.xlsx")).is_err());
+    }
+
+    /// A Parquet file that looks like dyad output but has the wrong types is refused with the
+    /// file, the column and what was expected.
+    #[test]
+    fn wrong_types_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = rows_to_frame(&[row("a", "2025-02-04", "IRN", "AZE", 0.5)]).unwrap();
+        let write = |name: &str, mut df: DataFrame| {
+            let p = dir.path().join(name);
+            write_frame(&mut df, &p).unwrap();
+            p
+        };
+        let mut string_date = good.clone();
+        string_date.with_column(Column::new(col::DATE.into(), ["2025-02-04"])).unwrap();
+        let e = read_scored(&write("d.parquet", string_date)).unwrap_err().to_string();
+        assert!(e.contains("d.parquet") && e.contains("\"date\" is str") && e.contains("expected a date"), "{e}");
+        let mut text_stance = good.clone();
+        text_stance.with_column(Column::new(col::STANCE.into(), ["high"])).unwrap();
+        let e = read_scored(&write("s.parquet", text_stance)).unwrap_err().to_string();
+        assert!(e.contains("\"stance\"") && e.contains("expected a number"), "{e}");
+        let mut null_source = good.clone();
+        null_source.with_column(Column::new(col::SOURCE.into(), [None::<&str>])).unwrap();
+        let e = read_scored(&write("n.parquet", null_source)).unwrap_err().to_string();
+        assert!(e.contains("1 rows have no \"source\""), "{e}");
+        assert!(read_scored(&write("ok.parquet", good)).is_ok());
     }
 
     #[test]

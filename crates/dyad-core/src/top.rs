@@ -82,7 +82,7 @@ pub fn top_movers(scored: &DataFrame, before: Window, after: Window, min_stateme
     Ok(movers)
 }
 
-pub fn to_frame(movers: &[Mover]) -> Result<DataFrame> {
+pub fn movers_frame(movers: &[Mover]) -> Result<DataFrame> {
     let r = |x: f64| (x * 100.0).round() / 100.0;
     let df = DataFrame::new_infer_height(vec![
         Column::new(out::SOURCE.into(), movers.iter().map(|m| m.source.as_str()).collect::<Vec<_>>()),
@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn biggest_moves_first_with_counts() {
-        let scored = crate::store::to_frame(&[
+        let scored = crate::store::rows_to_frame(&[
             row("a", "2025-01-05", "IRN", "AZE", 0.5),  // before: tension 25
             row("b", "2025-01-06", "IRN", "AZE", 0.5),
             row("c", "2025-03-05", "IRN", "AZE", -0.5), // after: 75
@@ -143,7 +143,7 @@ mod tests {
         use crate::series::{compute, SeriesOptions};
         let said = |text: &str, a: &str, d: &str, s: &str, t: &str, x: f64| crate::store::ScoredRow { sentence: text.into(), ..row(a, d, s, t, x) };
         let warned = "Iran warned Azerbaijan over the corridor.";
-        let scored = crate::store::to_frame(&[
+        let scored = crate::store::rows_to_frame(&[
             said(warned, "a", "2025-01-05", "IRN", "AZE", -0.8),
             said(warned, "a", "2025-01-05", "AZE", "IRN", 0.1), // the receiving side of the same sentence
             said(warned, "b", "2025-01-06", "IRN", "AZE", -0.8), // a republished copy of it
