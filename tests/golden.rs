@@ -61,28 +61,10 @@ fn aggregation_reproduces_the_golden_outputs() {
     assert_same_file(Path::new(&o), "top.csv");
 }
 
-const PROBABILITY_COLUMNS: &[&str] = &["stance", "p_cooperative", "p_neutral", "p_hostile"];
-
 #[test]
 fn scoring_the_sample_reproduces_the_golden_rows() {
     let dir = tempfile::tempdir().unwrap();
     let o = dir.path().join("scored.csv");
     run(&["score", "data/sample/huffpost_sample.jsonl", "-o", o.to_str().unwrap(), "--quiet"]);
-    let mut got = csv::Reader::from_path(&o).unwrap();
-    let mut want = csv::Reader::from_path(golden("sample_scored.csv")).unwrap();
-    let header = want.headers().unwrap().clone();
-    assert_eq!(got.headers().unwrap(), &header, "scored columns changed");
-    let (got, want): (Vec<csv::StringRecord>, Vec<csv::StringRecord>) =
-        (got.records().map(Result::unwrap).collect(), want.records().map(Result::unwrap).collect());
-    assert_eq!(got.len(), want.len(), "number of scored rows changed");
-    for (k, (g, w)) in got.iter().zip(&want).enumerate() {
-        for (c, name) in header.iter().enumerate() {
-            if PROBABILITY_COLUMNS.contains(&name) {
-                let (a, b): (f64, f64) = (g[c].parse().unwrap(), w[c].parse().unwrap());
-                assert!((a - b).abs() <= 2e-4, "row {} column {name}: {a} vs golden {b}", k + 2);
-            } else {
-                assert_eq!(&g[c], &w[c], "row {} column {name}", k + 2);
-            }
-        }
-    }
+    crate::support::assert_same_scored_csv(&o, &golden("sample_scored.csv"));
 }

@@ -20,3 +20,27 @@ pub fn shipped_model_name() -> String {
     let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     m["name"].as_str().unwrap().to_string()
 }
+
+/// Two scored CSV files hold the same rows in the same order: every column equal, except the
+/// probability columns, which may differ by 1e-4 (the last printed digit) where the model saw
+/// the statement in a batch of another shape.
+pub fn assert_same_scored_csv(got: &Path, want: &Path) {
+    const PROBABILITY_COLUMNS: &[&str] = &["stance", "p_cooperative", "p_neutral", "p_hostile"];
+    let mut g = csv::Reader::from_path(got).unwrap();
+    let mut w = csv::Reader::from_path(want).unwrap();
+    let header = w.headers().unwrap().clone();
+    assert_eq!(g.headers().unwrap(), &header, "columns differ");
+    let (g, w): (Vec<csv::StringRecord>, Vec<csv::StringRecord>) =
+        (g.records().map(Result::unwrap).collect(), w.records().map(Result::unwrap).collect());
+    assert_eq!(g.len(), w.len(), "{} has {} rows, {} has {}", got.display(), g.len(), want.display(), w.len());
+    for (k, (a, b)) in g.iter().zip(&w).enumerate() {
+        for (c, name) in header.iter().enumerate() {
+            if PROBABILITY_COLUMNS.contains(&name) {
+                let (x, y): (f64, f64) = (a[c].parse().unwrap(), b[c].parse().unwrap());
+                assert!((x - y).abs() <= 2e-4, "row {} column {name}: {x} vs {y}", k + 2);
+            } else {
+                assert_eq!(&a[c], &b[c], "row {} column {name}", k + 2);
+            }
+        }
+    }
+}

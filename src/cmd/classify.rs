@@ -124,6 +124,10 @@ pub fn run(a: Args) -> Result<()> {
     if a.input.is_some() {
         eprintln!("{} statements scored, {} skipped", scores.len(), skipped);
     }
+    if skipped > 0 {
+        drop(out);
+        std::process::exit(super::EXIT_SKIPPED);
+    }
     Ok(())
 }
 

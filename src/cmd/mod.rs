@@ -11,6 +11,10 @@ pub mod train;
 
 pub mod output;
 
+/// Exit code of a run that wrote its output but skipped bad input records (reported on
+/// stderr as `file:line: reason`). 1 is a fatal error, 2 bad arguments (clap).
+pub const EXIT_SKIPPED: i32 = 3;
+
 use anyhow::Result;
 use dyad_core::dates::Every;
 use dyad_model::{DeviceKind, Head, Precision, ScorerKind, ScorerSpec};

@@ -11,6 +11,10 @@ use std::path::PathBuf;
 /// .txt articles (date from the byline), .gz too, or directories of them. Bad records are
 /// reported with file:line and skipped. An interrupted run leaves OUT.partial.jsonl; rerun
 /// with --resume to continue where it stopped.
+///
+/// Exit codes: 0 every record scored; 3 output written, some records skipped (each reported
+/// as file:line: reason); 1 nothing written (a fatal error, or --strict at the first bad
+/// record); 2 bad arguments.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Input files or directories.
@@ -36,6 +40,20 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
+    // Finished articles are in the checkpoint as soon as their chunk is scored (a torn last
+    // line is dropped on resume), so stopping at any point is safe; say how to go on.
+    let checkpoint = dyad_core::store::checkpoint::path_for(&a.output);
+    let _ = ctrlc::set_handler(move || {
+        eprintln!(
+            "\ninterrupted: finished articles are kept in {}; run the same command with --resume to continue",
+            checkpoint.display()
+        );
+        // _exit, not exit: libtorch's worker threads are mid-computation, and running static
+        // destructors under them crashes. Checkpoint lines are written unbuffered, so nothing
+        // is lost by skipping them.
+        // SAFETY: ends the process at once; no Rust state is touched afterwards.
+        unsafe { libc::_exit(130) };
+    });
     let scorer = a.model.load()?;
     let opts = ScoreOptions {
         inputs: a.inputs,
@@ -49,5 +67,9 @@ pub fn run(a: Args) -> Result<()> {
     let summary = run_score(&opts, Gazetteer::builtin(), scorer.as_ref())?;
     eprintln!("{summary}");
     eprintln!("wrote {}", a.output.display());
+    if summary.articles_skipped > 0 {
+        eprintln!("{} records skipped (exit code {})", summary.articles_skipped, super::EXIT_SKIPPED);
+        std::process::exit(super::EXIT_SKIPPED);
+    }
     Ok(())
 }

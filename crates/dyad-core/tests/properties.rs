@@ -1,0 +1,88 @@
+//! Property tests (proptest) over arbitrary text: segmentation, actor finding, date parsing
+//! and ingest never panic, and every offset they return lies inside the text, on character
+//! boundaries, and gives back the text it claims.
+use dyad_core::actors::{ArticleActors, Gazetteer};
+use dyad_core::dates::parse_date;
+use dyad_core::ingest::{read_file, IngestOptions};
+use dyad_core::segment::{char_slice, split_sentences};
+use proptest::prelude::*;
+
+/// News-like text: words, country names, abbreviations, punctuation, quotes, line breaks and
+/// non-ASCII letters, mixed at random.
+fn newsy() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("Iran".to_string()),
+        Just("Azerbaijan's".to_string()),
+        Just("U.S.".to_string()),
+        Just("Mr.".to_string()),
+        Just("Tehran".to_string()),
+        Just("Israel’s".to_string()),
+        Just("said".to_string()),
+        Just(".".to_string()),
+        Just("?!".to_string()),
+        Just("…".to_string()),
+        Just("“".to_string()),
+        Just("”".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("  ".to_string()),
+        Just("Ünïcödé".to_string()),
+        Just("北京".to_string()),
+        "[a-zA-Z]{1,8}",
+        any::<char>().prop_map(|c| c.to_string()),
+    ];
+    proptest::collection::vec(piece, 0..60).prop_map(|v| v.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sentences_are_slices_of_the_text(text in newsy()) {
+        let n = text.chars().count();
+        let mut last_end = 0;
+        for (k, s) in split_sentences(&text).iter().enumerate() {
+            prop_assert_eq!(s.id, k);
+            prop_assert!(s.start <= s.end && s.end <= n, "{:?} outside 0..{}", (s.start, s.end), n);
+            prop_assert!(s.start >= last_end, "sentences overlap or go backwards");
+            prop_assert_eq!(&char_slice(&text, s.start, s.end), &s.text);
+            prop_assert!(!s.text.trim().is_empty());
+            last_end = s.end;
+        }
+    }
+
+    #[test]
+    fn mentions_are_slices_of_their_sentence(text in newsy()) {
+        let g = Gazetteer::builtin();
+        let mut actors = ArticleActors::new(g, chrono::NaiveDate::from_ymd_opt(2025, 2, 4).unwrap());
+        for s in split_sentences(&text) {
+            let n = s.text.chars().count();
+            for m in actors.find(&s.text) {
+                prop_assert!(m.start < m.end && m.end <= n);
+                prop_assert_eq!(&char_slice(&s.text, m.start, m.end), &m.text);
+            }
+        }
+    }
+
+    #[test]
+    fn dates_never_panic(s in "\\PC{0,24}") {
+        let _ = parse_date(&s);
+    }
+
+    /// Any bytes in a .jsonl file: ingest reports or reads every line, and never panics.
+    #[test]
+    fn jsonl_ingest_never_panics(lines in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..80), 0..8)) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("fuzz.jsonl");
+        let body = lines.join(&b'\n');
+        std::fs::write(&p, &body).unwrap();
+        let mut seen = 0;
+        read_file(&p, &IngestOptions::default(), &mut |r| {
+            seen += 1;
+            if let Ok(a) = r {
+                assert!(!a.text.trim().is_empty());
+            }
+        });
+        prop_assert!(seen <= body.split(|b| *b == b'\n').count(), "at most one article or error per line");
+    }
+}
