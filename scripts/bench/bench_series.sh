@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Scale bench for aggregation: `dyad series` and `dyad compare` on a synthetic archive of
-# ROWS scored statements (default 10 million; generated once by examples/gen_scored.rs into
+# ROWS scored statements (default 10 million; generated once by crates/dyad-core/examples/gen_scored.rs into
 # target/bench/), timed with peak memory (GNU time's maximum resident set size).
 #   bash scripts/bench/bench_series.sh            ROWS=1000000 for a quicker look
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${ROWS:-10000000}
 PROFILE=${PROFILE:-debug}
-if [ "$PROFILE" = release ]; then cargo build --release --bins --examples; else cargo build --bins --examples; fi
+if [ "$PROFILE" = release ]; then cargo build --release --bins && cargo build --release -p dyad-core --examples; else cargo build --bins && cargo build -p dyad-core --examples; fi
 BIN=target/$PROFILE/dyad
 DATA=target/bench/scored_${ROWS}.parquet
 [ -f "$DATA" ] || "target/$PROFILE/examples/gen_scored" "$ROWS" "$DATA"
