@@ -8,7 +8,7 @@ CARGO  ?= cargo
 OUT    ?= out
 export CUDA
 
-.PHONY: setup build release test test-core demo notebook bench bench-series train eval gazetteer sample clean-deps
+.PHONY: setup build release test test-core demo notebook bench bench-series train train-heads eval gazetteer sample clean-deps
 
 setup: .deps/libtorch/lib/libtorch_cpu.so .deps/models/all-MiniLM-L6-v2/model.safetensors
 
@@ -58,12 +58,17 @@ bench: release
 bench-series: setup
 	bash scripts/bench/bench_series.sh
 
-# Retrain the stance model (about 40 minutes on 2 CPU cores) and evaluate it.
+# Retrain the stance model (about 40 minutes on 2 CPU cores), then model v3's pair heads over
+# it (three seeds, about 2.5 minutes; they refuse to load over other stance weights).
 train: build
 	./target/debug/dyad train --config models/stance-train.json
+	./target/debug/dyad train-heads --config models/pairs-train.json
+train-heads: build
+	./target/debug/dyad train-heads --config models/pairs-train.json
 eval: build
 	./target/debug/dyad eval ../shared/data/stance/plv_train.tsv --split data/splits/plv_dev.txt
 	./target/debug/dyad eval ../shared/data/stance/directed_sentiment_valid.tsv
+	./target/debug/dyad eval ../shared/data/actors/conflibert_source_target_train.conll --part dev
 
 # Rebuild the shipped data files from ../shared/data (not needed to build or test).
 gazetteer:

@@ -23,6 +23,7 @@ enum Command {
     Top(cmd::top::Args),
     Actors(cmd::actors::Args),
     Train(cmd::train::Args),
+    TrainHeads(cmd::train_heads::Args),
     Eval(cmd::eval::Args),
     Doctor(cmd::doctor::Args),
 }
@@ -37,6 +38,7 @@ fn main() {
         Command::Top(a) => cmd::top::run(a),
         Command::Actors(a) => cmd::actors::run(a),
         Command::Train(a) => cmd::train::run(a),
+        Command::TrainHeads(a) => cmd::train_heads::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Doctor(a) => cmd::doctor::run(a),
     };

@@ -279,3 +279,49 @@ fn threads_and_batch_size_do_not_change_the_rows() {
     let o = dyad().arg("score").arg(&archive).arg("-o").arg(dir.path().join("x.csv")).args(["--threads", "0"]).output().unwrap();
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("at least 1 thread"));
 }
+
+/// Model v3 through the CLI: every row has the role probability; primary rows (the rule's, as
+/// shipped) carry a PLOVER quad and the others none; `--no-pair-heads` gives the same primary
+/// rows without the new columns, and `--quad` refuses such a file by name.
+#[test]
+fn pair_heads_write_role_and_quad() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = |p: &std::path::Path| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(p).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    let (v3, old) = (dir.path().join("v3.jsonl"), dir.path().join("old.jsonl"));
+    run_ok(dyad().arg("score").arg(crate::support::reference_article()).arg("-o").arg(&v3).arg("--quiet"));
+    run_ok(dyad().arg("score").arg(crate::support::reference_article()).arg("-o").arg(&old).args(["--quiet", "--no-pair-heads"]));
+    let (rows, old_rows) = (read(&v3), read(&old));
+    assert_eq!(rows.len(), old_rows.len());
+    let heads: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/pairs/manifest.json")).unwrap()).unwrap();
+    let name = format!("{}+{}", crate::support::shipped_model_name(), heads["name"].as_str().unwrap());
+    for (r, o) in rows.iter().zip(&old_rows) {
+        assert_eq!(r["model"], name.as_str());
+        let p = r["p_primary"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{r}");
+        assert_eq!(r["primary"], o["primary"], "the rule decides primary: {r}");
+        assert_eq!(r["quad"].is_null(), r["primary"] == false, "{r}");
+        assert!(o["p_primary"].is_null() && o["quad"].is_null(), "{o}");
+        if r["primary"] == true {
+            // A primary pair's stance is the per-pair model's, as without the heads.
+            assert_eq!(r["label"], o["label"], "{r} vs {o}");
+        }
+    }
+    let voiced = rows
+        .iter()
+        .find(|r| r["source"] == "IRN" && r["target"] == "AZE" && r["sentence"].as_str().unwrap().starts_with("Iran has consistently voiced"))
+        .unwrap();
+    assert_eq!((voiced["label"].as_str(), voiced["quad"].as_str()), (Some("hostile"), Some("verbal_conflict")), "{voiced}");
+    // Series by event type: on a v3 file it runs; on a file without quads it says why not.
+    run_ok(dyad().arg("series").arg(&v3).args(["--every", "1y", "--quad", "verbal_conflict"]));
+    let o = dyad().arg("series").arg(&old).args(["--every", "1y", "--quad", "verbal_conflict"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("no `quad` column"), "{err}");
+    let o = dyad().arg("series").arg(&v3).args(["--quad", "conflict"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("material_conflict"));
+    // classify reports the role and event type of the asserted pair.
+    let (o, _) = run_ok(dyad().args(["classify", "Russia launched missile strikes on Ukraine.", "--source", "Russia", "--target", "UKR"]));
+    let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
+    assert!(v["p_primary"].as_f64().is_some() && v["quad"].is_string(), "{o}");
+}

@@ -62,6 +62,10 @@ def main():
         text = text.strip()
         if len(text) < 3 and text not in {"US", "UK", "UN", "EU"}:
             return
+        # title() turns acronyms in CountryInfo ("USA") into words no newswire prints ("Usa");
+        # the curated file spells the acronyms that matter.
+        if re.fullmatch(r"[A-Z][a-z]{1,2}", text) and text.upper() in canonical:
+            return
         rows.setdefault(text, (code, kind, form, text))  # first writer wins: curated, then names, then the rest
     curated = list(csv.DictReader(open(os.path.join(here, "..", "data", "curated_actors.tsv")), delimiter="\t"))
     canonical = {r["code"]: r["text"] for r in curated if r["form"] == "canonical"}

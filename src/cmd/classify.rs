@@ -1,7 +1,7 @@
 use super::{parse_date_arg, ModelArgs};
 use anyhow::{bail, Context, Result};
 use dyad_core::actors::{locate, Gazetteer};
-use dyad_core::stance::{StanceInput, StanceScore};
+use dyad_core::stance::{PairScore, StanceInput};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -12,7 +12,10 @@ use std::path::PathBuf;
 /// Many: `dyad classify --input pairs.jsonl -o out.jsonl`, each input line
 /// {"id", "text", "source", "target", "date"?}, where source/target are actor strings as they
 /// appear in the text, ISO3 codes or country names. Each output line:
-/// {"id", "source", "target", "stance", "label", "p_cooperative", "p_neutral", "p_hostile"}.
+/// {"id", "source", "target", "stance", "label", "p_cooperative", "p_neutral", "p_hostile",
+/// "p_primary", "quad", "p_quad"}. The pair is taken as asserted (the role head reads it as the
+/// word-order rule's pair): `p_primary` says how much the sentence supports it as a
+/// source → target, and `quad` is its PLOVER event type; both are null with --no-pair-heads.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The statement (instead of --input).
@@ -55,6 +58,9 @@ struct OutLine<'a> {
     p_cooperative: f64,
     p_neutral: f64,
     p_hostile: f64,
+    p_primary: Option<f64>,
+    quad: Option<dyad_core::stance::Quad>,
+    p_quad: Option<f64>,
 }
 
 use dyad_core::records::round4 as r4;
@@ -100,12 +106,14 @@ pub fn run(a: Args) -> Result<()> {
         (None, None) => bail!("give a TEXT with --source/--target, or --input FILE.jsonl"),
     }
     let scorer = a.model.load()?;
-    let scores: Vec<StanceScore> = scorer.score(&inputs)?;
+    let scores: Vec<PairScore> = scorer.score_pairs(&inputs, &vec![true; inputs.len()])?;
     let mut out: Box<dyn Write> = match &a.output {
         Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)),
         None => Box::new(BufWriter::new(std::io::stdout())),
     };
-    for (l, s) in lines.iter().zip(&scores) {
+    for (l, pair) in lines.iter().zip(&scores) {
+        let s = &pair.stance;
+        let quad = pair.top_quad();
         let (pc, ph) = (r4(s.p_cooperative), r4(s.p_hostile));
         let o = OutLine {
             id: &l.id,
@@ -116,6 +124,9 @@ pub fn run(a: Args) -> Result<()> {
             p_cooperative: pc,
             p_neutral: r4(s.p_neutral),
             p_hostile: ph,
+            p_primary: pair.p_primary.map(r4),
+            quad: quad.map(|q| q.0),
+            p_quad: quad.map(|q| r4(q.1)),
         };
         serde_json::to_writer(&mut out, &o)?;
         out.write_all(b"\n")?;
@@ -139,7 +150,7 @@ mod tests {
     #[test]
     fn output_fields_are_the_schema_columns() {
         let id = serde_json::json!("x");
-        let line = OutLine { id: &id, source: "IRN", target: "AZE", stance: 0.5, label: dyad_core::stance::Label::Cooperative, p_cooperative: 0.6, p_neutral: 0.3, p_hostile: 0.1 };
+        let line = OutLine { id: &id, source: "IRN", target: "AZE", stance: 0.5, label: dyad_core::stance::Label::Cooperative, p_cooperative: 0.6, p_neutral: 0.3, p_hostile: 0.1, p_primary: Some(0.9), quad: Some(dyad_core::stance::Quad::VerbalCooperation), p_quad: Some(0.8) };
         let json = serde_json::to_string(&line).unwrap();
         let positions: Vec<usize> = dyad_core::schema::classify::OUTPUT.iter().map(|c| json.find(&format!("\"{c}\":")).unwrap_or_else(|| panic!("{c} missing in {json}"))).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{json}");

@@ -88,6 +88,11 @@ pub fn run(a: Args) -> Result<()> {
         println!("{} sentences ({} unreadable rows skipped)\n\ncooperative vs hostile (source→target):\n{}", s.len(), skipped, r.coop_vs_hostile.render());
         println!("directed 3-class, both directions (reverse = neutral unless mutual):\n{}", r.directed.render());
         println!("{}", r.calibration.render());
+        if let Some(q) = &r.quad {
+            println!("PLOVER quad of the marked pair (source→target):\n{}", q.render());
+            print_seed_spread(scorer.model_name(), &["plv_quad_accuracy_with_stance", "plv_quad_accuracy", "plv_root_accuracy", "plv_coop_vs_hostile"]);
+            println!("(plv_quad_accuracy: the quad head alone; plv_coop_vs_hostile: the one-pass stance head, not the per-pair stance above)\n");
+        }
     } else if directed_sentiment {
         let (mut s, skipped) = load_directed_sentiment(&a.file)?;
         if let Some(k) = &keep {
@@ -133,6 +138,25 @@ pub fn run(a: Args) -> Result<()> {
     Ok(())
 }
 
+/// With the shipped pair heads: their dev figures over the training seeds, from the manifest
+/// (`dyad train-heads` measured each seed on these dev sets; this run measured the shipped one).
+fn print_seed_spread(model: &str, keys: &[&str]) {
+    let dir = dyad_model::paths::project_models_dir().join("pairs");
+    let Ok(m) = dyad_model::pair_heads::PairManifest::read(&dir) else { return };
+    if !model.contains(&m.name) {
+        return;
+    }
+    let over = &m.dev_metrics["over_seeds"];
+    println!("pair heads {} over training seeds (mean ± sd; shipped seed {}), from {}/manifest.json:", m.name, m.dev_metrics["shipped_seed"], dir.display());
+    for k in keys {
+        let v = &over[*k];
+        if let (Some(mean), Some(sd)) = (v["mean"].as_f64(), v["sd"].as_f64()) {
+            let seeds: Vec<String> = v["seeds"].as_object().map(|o| o.iter().map(|(s, x)| format!("{s}: {:.3}", x.as_f64().unwrap_or(f64::NAN))).collect()).unwrap_or_default();
+            println!("  {k:<22} {mean:.3} ± {sd:.3}   ({})", seeds.join(", "));
+        }
+    }
+}
+
 fn run_conll(a: &Args) -> Result<()> {
     use dyad_train::conll::{is_dev, load_conll};
     use dyad_train::eval::pairs::evaluate;
@@ -146,6 +170,9 @@ fn run_conll(a: &Args) -> Result<()> {
     println!("actors and pairs on {} ({:?} part), model {}", a.file.display(), a.part, scorer.model_name());
     let e = evaluate(dyad_core::actors::Gazetteer::builtin(), &sentences, Some(scorer.as_ref()))?;
     print!("{}", e.render());
+    if a.part == Part::Dev {
+        print_seed_spread(scorer.model_name(), &["role_precision", "role_recall", "role_f1", "rule_precision", "rule_recall"]);
+    }
     for (line, text, why) in e.place_errors.iter().take(a.show) {
         println!("{}:{line}: {text:?} rejected but annotated as an actor: {why}", a.file.display());
     }

@@ -8,6 +8,7 @@ pub mod series;
 pub mod score;
 pub mod top;
 pub mod train;
+pub mod train_heads;
 
 pub mod output;
 
@@ -54,6 +55,10 @@ pub struct ModelArgs {
     /// uses it on directed-sentiment files). The `model` column records `<model>+sentiment`.
     #[arg(long, value_enum)]
     pub head: Option<Head>,
+    /// Score with the stance model alone, as before model v3: `primary` from the word-order
+    /// rule, no `p_primary`, `quad` or `p_quad`, one encoder pass per pair.
+    #[arg(long)]
+    pub no_pair_heads: bool,
 }
 
 impl ModelArgs {
@@ -69,6 +74,7 @@ impl ModelArgs {
             device: self.device,
             batch_size: self.batch_size,
             threads: self.threads,
+            pair_heads: !self.no_pair_heads,
         }
     }
 
@@ -91,10 +97,19 @@ pub struct FilterArgs {
     /// the receiving side of a directed statement, are left out.
     #[arg(long)]
     pub exclude_neutral: bool,
-    /// Only each sentence's own source → target pairs (the `primary` column: first actor acts on
-    /// the next; coordinated or meeting actors both ways), not every candidate direction.
+    /// Count every scored row, not only the role-bearing ones. By default only rows marked
+    /// `primary` count: a source → target of what the sentence reports; the others (the
+    /// receiving side of a statement, countries named as places or topics) are mostly neutral
+    /// and would pull every dyad toward 50.
     #[arg(long)]
+    pub all_rows: bool,
+    /// (The default since model v3; kept so older scripts run.)
+    #[arg(long, hide = true, conflicts_with = "all_rows")]
     pub primary_only: bool,
+    /// Only rows of this PLOVER event type (repeatable): verbal_cooperation,
+    /// material_cooperation, verbal_conflict, material_conflict. Needs a file scored with model v3.
+    #[arg(long, value_name = "QUAD", value_parser = |s: &str| s.parse::<dyad_core::stance::Quad>())]
+    pub quad: Vec<dyad_core::stance::Quad>,
 }
 
 impl FilterArgs {
@@ -104,7 +119,8 @@ impl FilterArgs {
             undirected: self.undirected,
             dedup: !self.no_dedup,
             exclude_neutral: self.exclude_neutral,
-            primary_only: self.primary_only,
+            primary_only: !self.all_rows,
+            quads: self.quad.clone(),
         }
     }
 }
@@ -137,6 +153,7 @@ impl AggregationArgs {
             dedup: f.dedup,
             exclude_neutral: f.exclude_neutral,
             primary_only: f.primary_only,
+            quads: f.quads,
             confidence_weighted: self.confidence_weighted,
             smooth: None,
             spikes: None,

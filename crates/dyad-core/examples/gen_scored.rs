@@ -130,6 +130,9 @@ fn main() -> anyhow::Result<()> {
                         source_kind: "country".into(),
                         target_kind: "country".into(),
                         primary: s == a,
+                        p_primary: Some(if s == a { 0.9 } else { 0.1 }),
+                        quad: (s == a).then_some(if stance < 0.0 { dyad_core::stance::Quad::VerbalConflict } else { dyad_core::stance::Quad::VerbalCooperation }),
+                        p_quad: (s == a).then_some(0.8),
                     });
                 }
             }

@@ -668,6 +668,23 @@ mod tests {
         assert_eq!(codes("The Kremlin and the White House traded barbs; Iranians protested.", "2020-01-01"), ["RUS", "USA", "IRN"]);
     }
 
+    /// CountryInfo's typos and title-cased acronyms, corrected by the curated table.
+    #[test]
+    fn acronyms_and_corrected_capitals() {
+        for (t, want) in [
+            ("USA warned Iran.", ["USA", "IRN"]),
+            ("The PRC warned the ROK.", ["CHN", "KOR"]),
+            ("Burma thanked Japan.", ["MMR", "JPN"]),
+            ("Yangon thanked Japan.", ["MMR", "JPN"]),
+            ("Conakry thanked Japan.", ["GIN", "JPN"]),
+            ("Guatemala City thanked Japan.", ["GTM", "JPN"]),
+            ("Jerusalem thanked Japan.", ["ISR", "JPN"]),
+        ] {
+            assert_eq!(codes(t, "2020-01-01"), want, "{t}");
+        }
+        assert!(codes("Usa thanked Japan.", "2020-01-01") == ["JPN"], "no title-cased acronym");
+    }
+
     #[test]
     fn words_inside_words_and_blockers_are_not_actors() {
         assert!(codes("The Washington Post reported on Ukrainelike things in New Mexico.", "2020-01-01").is_empty());

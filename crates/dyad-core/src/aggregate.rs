@@ -1,7 +1,8 @@
 //! The one aggregation path's first step: which scored rows count, and as which dyad.
 //! `series`, `compare` and `top` all start here, so they agree on the same file.
 //!
-//! In order: leave out neutral rows (`exclude_neutral`) and non-primary rows (`primary_only`);
+//! In order: leave out neutral rows (`exclude_neutral`), non-primary rows (`primary_only`) and
+//! rows of other event types (`quads`);
 //! count a republished statement once (`dedup`, see [`crate::dedup`]); with `undirected`, merge
 //! A→B and B→A into one dyad listed alphabetically and keep, per sentence, the direction with
 //! the strongest stance (`dyad score` writes both directions of every pair, one of them usually
@@ -24,8 +25,10 @@ pub struct Filter {
     pub dedup: bool,
     /// Leave out statements labelled neutral.
     pub exclude_neutral: bool,
-    /// Only rows marked `primary` (the sentence's own source → target).
+    /// Only rows marked `primary` (a source → target of what the sentence reports).
     pub primary_only: bool,
+    /// Only rows of these PLOVER quad classes (all when empty).
+    pub quads: Vec<crate::stance::Quad>,
 }
 
 /// The filter's verdict on every row of a scored frame.
@@ -80,6 +83,23 @@ pub fn select<'a>(scored: &'a DataFrame, f: &Filter) -> Result<Selection<'a>> {
             for (keep, p) in counted.iter_mut().zip(c.bool()?.iter()) {
                 *keep &= p.unwrap_or(true);
             }
+        }
+    }
+    if !f.quads.is_empty() {
+        // A file scored without pair heads has no quad column, or (JSONL, CSV) one that is empty
+        // in every row along with `p_primary`.
+        let without_heads = match scored.column(col::P_PRIMARY) {
+            Ok(p) => p.null_count() == p.len() && p.len() > 0,
+            Err(_) => true,
+        };
+        let c = match scored.column(col::QUAD) {
+            Ok(c) if !without_heads => c,
+            _ => anyhow::bail!("--quad: this file has no `quad` column (scored before model v3, or with --no-pair-heads); score it again to filter by event type"),
+        };
+        let wanted: HashSet<&str> = f.quads.iter().map(|q| q.as_str()).collect();
+        let c = c.cast(&DataType::String)?;
+        for (keep, q) in counted.iter_mut().zip(c.str()?.iter()) {
+            *keep &= q.is_some_and(|q| wanted.contains(q));
         }
     }
     let mut removed = 0;

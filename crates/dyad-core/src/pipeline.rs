@@ -37,10 +37,12 @@ pub fn statements_of(article: &Article, gazetteer: &Gazetteer) -> Vec<Statement>
     out
 }
 
-/// Scores statements with `scorer` into rows.
+/// Scores statements with `scorer` into rows (stance, and where the scorer has pair heads the
+/// role and quad; the word-order rule's decision is the role head's input).
 pub fn score_statements(statements: Vec<Statement>, scorer: &dyn StanceScorer) -> Result<Vec<ScoredRow>> {
     let inputs: Vec<StanceInput> = statements.iter().map(Statement::stance_input).collect();
-    let scores = scorer.score(&inputs)?;
+    let rule: Vec<bool> = statements.iter().map(|s| s.primary).collect();
+    let scores = scorer.score_pairs(&inputs, &rule)?;
     Ok(statements.into_iter().zip(scores).map(|(st, sc)| st.scored(&sc, scorer.model_name())).collect())
 }
 

@@ -1,7 +1,7 @@
 //! The records that flow between stages: a [`Statement`] (a directed pair in one sentence of
 //! one article, ready to score) and the [`ScoredRow`] it becomes once scored. Their field names
 //! are the columns of [`crate::schema::scored`].
-use crate::stance::{Label, StanceInput, StanceScore};
+use crate::stance::{Label, PairScore, Quad, StanceInput};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +33,8 @@ pub struct Statement {
     pub sentence: String,
     pub source: PairEnd,
     pub target: PairEnd,
-    /// The sentence's own source → target (see [`crate::dyads`]).
+    /// The word-order rule's source → target (see [`crate::dyads`]); a scorer with a role
+    /// head replaces it with its own decision in the scored row.
     pub primary: bool,
 }
 
@@ -44,8 +45,14 @@ impl Statement {
     }
 
     /// The scored row: probabilities rounded to 4 decimals (more is noise and file size),
-    /// `stance` computed from the rounded ones so the columns agree exactly.
-    pub fn scored(self, score: &StanceScore, model: &str) -> ScoredRow {
+    /// `stance` computed from the rounded ones so the columns agree exactly. `primary` is the
+    /// role head's decision where the scorer has one, else the word-order rule's; the quad is
+    /// written for primary pairs only (the event type of a pair that is not a source → target
+    /// means nothing).
+    pub fn scored(self, pair: &PairScore, model: &str) -> ScoredRow {
+        let score = &pair.stance;
+        let primary = pair.primary.unwrap_or(self.primary);
+        let quad = pair.top_quad().filter(|_| primary);
         let (pc, pn, ph) = (round4(score.p_cooperative), round4(score.p_neutral), round4(score.p_hostile));
         let sentence_start = self.start as i64;
         ScoredRow {
@@ -71,7 +78,10 @@ impl Statement {
             target_text: self.target.text,
             source_kind: self.source.kind,
             target_kind: self.target.kind,
-            primary: self.primary,
+            primary,
+            p_primary: pair.p_primary.map(round4),
+            quad: quad.map(|q| q.0),
+            p_quad: quad.map(|q| round4(q.1)),
         }
     }
 }
@@ -115,11 +125,20 @@ pub struct ScoredRow {
     pub source_kind: String,
     #[serde(default = "country")]
     pub target_kind: String,
-    /// The sentence's own source → target by the word-order rule of `dyads` (first actor acts
-    /// on the next; coordinated or meeting actors both ways); `false` for the other candidate
-    /// directions, which the model scores too (usually neutral).
+    /// The pair is a source → target of what the sentence reports: the role head's decision
+    /// (model v3, `p_primary` ≥ its threshold), or for scorers without one the word-order rule
+    /// of `dyads` (first actor acts on the next; coordinated or meeting actors both ways).
+    /// `false` for the other candidate directions, which are scored too (usually neutral).
     #[serde(default = "yes")]
     pub primary: bool,
+    /// The role head's probability (empty for scorers without one).
+    #[serde(default)]
+    pub p_primary: Option<f64>,
+    /// PLOVER quad class of a primary pair (empty for other pairs and scorers without a quad head).
+    #[serde(default)]
+    pub quad: Option<Quad>,
+    #[serde(default)]
+    pub p_quad: Option<f64>,
 }
 
 fn yes() -> bool {

@@ -30,12 +30,17 @@ pub mod scored {
     pub const SOURCE_KIND: &str = "source_kind";
     pub const TARGET_KIND: &str = "target_kind";
     pub const PRIMARY: &str = "primary";
+    /// Model v3: the role head's probability that the pair is a source → target of the sentence.
+    pub const P_PRIMARY: &str = "p_primary";
+    /// Model v3: PLOVER quad class of a primary pair, and its probability.
+    pub const QUAD: &str = "quad";
+    pub const P_QUAD: &str = "p_quad";
 
     /// Every column, in the order `dyad score` writes them.
     pub const ALL: &[&str] = &[
         ARTICLE_ID, DATE, SENTENCE_ID, START, END, SENTENCE, SOURCE, TARGET, SOURCE_TEXT, TARGET_TEXT, STANCE, LABEL,
         P_COOPERATIVE, P_NEUTRAL, P_HOSTILE, MODEL, SOURCE_START, SOURCE_END, TARGET_START, TARGET_END, SOURCE_KIND,
-        TARGET_KIND, PRIMARY,
+        TARGET_KIND, PRIMARY, P_PRIMARY, QUAD, P_QUAD,
     ];
 
     /// Without these a file is not a scored file.
@@ -44,7 +49,7 @@ pub mod scored {
     /// What aggregation (series, compare, top) reads: Parquet files are read for these alone,
     /// which keeps archive-scale aggregation within memory (offsets and mentions stay on disk).
     pub const FOR_AGGREGATION: &[&str] =
-        &[ARTICLE_ID, SENTENCE_ID, DATE, SENTENCE, SOURCE, TARGET, STANCE, LABEL, PRIMARY, P_COOPERATIVE, P_NEUTRAL, P_HOSTILE];
+        &[ARTICLE_ID, SENTENCE_ID, DATE, SENTENCE, SOURCE, TARGET, STANCE, LABEL, PRIMARY, P_COOPERATIVE, P_NEUTRAL, P_HOSTILE, QUAD, P_PRIMARY];
 }
 
 /// `dyad series`: one row per dyad and period.
@@ -109,5 +114,5 @@ pub mod classify {
     pub const TARGET: &str = "target";
     pub const DATE: &str = "date";
     /// Output fields, in order (the input's `id`, then the scored pair).
-    pub const OUTPUT: &[&str] = &[ID, SOURCE, TARGET, super::scored::STANCE, super::scored::LABEL, super::scored::P_COOPERATIVE, super::scored::P_NEUTRAL, super::scored::P_HOSTILE];
+    pub const OUTPUT: &[&str] = &[ID, SOURCE, TARGET, super::scored::STANCE, super::scored::LABEL, super::scored::P_COOPERATIVE, super::scored::P_NEUTRAL, super::scored::P_HOSTILE, super::scored::P_PRIMARY, super::scored::QUAD, super::scored::P_QUAD];
 }

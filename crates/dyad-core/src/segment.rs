@@ -96,9 +96,10 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
     out
 }
 
-/// The substring of `text` between char offsets (what a user gets with Python slicing).
+/// The substring of `text` between char offsets (what a user gets with Python slicing; empty
+/// when `end` ≤ `start`, e.g. between two overlapping mentions).
 pub fn char_slice(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end - start).collect()
+    text.chars().skip(start).take(end.saturating_sub(start)).collect()
 }
 
 #[cfg(test)]

@@ -34,8 +34,10 @@ pub struct SeriesOptions {
     /// Leave out statements labelled neutral: the series then describes only statements that
     /// carry a stance (like event data, which codes only events), at the cost of volume.
     pub exclude_neutral: bool,
-    /// Only rows marked `primary` (the sentence's own source → target by the dyads rule).
+    /// Only rows marked `primary` (a source → target of what the sentence reports).
     pub primary_only: bool,
+    /// Only rows of these PLOVER quad classes (all when empty).
+    pub quads: Vec<crate::stance::Quad>,
     /// Weight each statement by the model's confidence (its highest class probability), so
     /// statements the model is unsure of count less; intervals use the effective sample size.
     pub confidence_weighted: bool,
@@ -166,6 +168,7 @@ impl SeriesOptions {
             dedup: self.dedup,
             exclude_neutral: self.exclude_neutral,
             primary_only: self.primary_only,
+            quads: self.quads.clone(),
         }
     }
 }
@@ -409,6 +412,7 @@ pub(crate) mod tests {
             dedup: false,
             exclude_neutral: false,
             primary_only: false,
+            quads: Vec::new(),
             confidence_weighted: false,
             smooth: None,
             spikes: None,
@@ -427,6 +431,24 @@ pub(crate) mod tests {
             row("a4", "2025-02-10", "ARM", "AZE", -0.5),
         ])
         .unwrap()
+    }
+
+    /// `--quad` keeps rows of the asked event types; a file without the column is refused.
+    #[test]
+    fn quad_filter_keeps_the_asked_event_types() {
+        use crate::stance::Quad;
+        let mut o = opts(Every::Month, false, &[("IRN", "AZE")]);
+        o.quads = vec![Quad::MaterialConflict];
+        let rows = compute(&table(), &o).unwrap();
+        // The test rows: hostile ones are material_conflict, cooperative ones verbal_cooperation.
+        let counted: i64 = rows.iter().map(|r| r.statements).sum();
+        assert_eq!(counted, 2);
+        assert!(rows.iter().all(|r| r.cooperative == 0));
+        o.quads = vec![Quad::MaterialConflict, Quad::VerbalCooperation];
+        assert_eq!(compute(&table(), &o).unwrap().iter().map(|r| r.statements).sum::<i64>(), 4);
+        let old = table().drop(crate::schema::scored::QUAD).unwrap();
+        let e = compute(&old, &o).unwrap_err().to_string();
+        assert!(e.contains("no `quad` column"), "{e}");
     }
 
     #[test]

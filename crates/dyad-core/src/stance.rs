@@ -71,10 +71,78 @@ pub struct StanceInput {
     pub target: (usize, usize),
 }
 
+/// PLOVER's quad classes: verbal vs material, cooperation vs conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Quad {
+    VerbalCooperation,
+    MaterialCooperation,
+    VerbalConflict,
+    MaterialConflict,
+}
+
+impl Quad {
+    /// In the model's output order (PLV's penta 1–4).
+    pub const ALL: [Quad; 4] = [Quad::VerbalCooperation, Quad::MaterialCooperation, Quad::VerbalConflict, Quad::MaterialConflict];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quad::VerbalCooperation => "verbal_cooperation",
+            Quad::MaterialCooperation => "material_cooperation",
+            Quad::VerbalConflict => "verbal_conflict",
+            Quad::MaterialConflict => "material_conflict",
+        }
+    }
+
+    /// PLV's `penta` 1–4 (0, a statement with neither, has no quad).
+    pub fn from_penta(penta: u8) -> Option<Quad> {
+        Quad::ALL.get((penta as usize).checked_sub(1)?).copied()
+    }
+}
+
+impl std::str::FromStr for Quad {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Quad::ALL
+            .into_iter()
+            .find(|q| q.as_str() == s)
+            .ok_or_else(|| format!("unknown quad {s:?} (one of verbal_cooperation, material_cooperation, verbal_conflict, material_conflict)"))
+    }
+}
+
+/// Everything a scorer says about one ordered pair: the stance, and where the scorer has the
+/// pair heads (model v3) the role — P(this pair is the sentence's source → target) — and
+/// the PLOVER quad class probabilities (in [`Quad::ALL`] order).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairScore {
+    pub stance: StanceScore,
+    /// The role head's decision (`p_primary` at or above the model's threshold).
+    pub primary: Option<bool>,
+    pub p_primary: Option<f32>,
+    pub quad: Option<[f32; 4]>,
+}
+
+impl PairScore {
+    /// The most probable quad class and its probability.
+    pub fn top_quad(&self) -> Option<(Quad, f32)> {
+        let q = self.quad?;
+        let (i, p) = q.iter().copied().enumerate().fold((0, f32::MIN), |a, (i, p)| if p > a.1 { (i, p) } else { a });
+        Some((Quad::ALL[i], p))
+    }
+}
+
 pub trait StanceScorer {
     /// Recorded in every output row's `model` column.
     fn model_name(&self) -> &str;
     fn score(&self, inputs: &[StanceInput]) -> Result<Vec<StanceScore>>;
+
+    /// Stance, role and event type of each pair. `rule_primary` is the word-order rule's
+    /// decision for each input (see `dyads::anchored`), which a learned role head may read.
+    /// Scorers without pair heads give the stance only.
+    fn score_pairs(&self, inputs: &[StanceInput], rule_primary: &[bool]) -> Result<Vec<PairScore>> {
+        let _ = rule_primary;
+        Ok(self.score(inputs)?.into_iter().map(|stance| PairScore { stance, primary: None, p_primary: None, quad: None }).collect())
+    }
 }
 
 #[cfg(test)]
@@ -88,5 +156,17 @@ mod tests {
         assert_eq!(s.label(), Label::Cooperative);
         assert_eq!(StanceScore { p_cooperative: 0.1, p_neutral: 0.3, p_hostile: 0.6 }.label(), Label::Hostile);
         assert_eq!("neutral".parse::<Label>().unwrap(), Label::Neutral);
+    }
+
+    #[test]
+    fn quads_follow_penta_and_parse_back() {
+        assert_eq!(Quad::from_penta(0), None);
+        assert_eq!(Quad::from_penta(4), Some(Quad::MaterialConflict));
+        for q in Quad::ALL {
+            assert_eq!(q.as_str().parse::<Quad>().unwrap(), q);
+        }
+        assert!("conflict".parse::<Quad>().unwrap_err().contains("material_conflict"));
+        let s = PairScore { stance: StanceScore { p_cooperative: 0.1, p_neutral: 0.1, p_hostile: 0.8 }, primary: Some(true), p_primary: Some(0.9), quad: Some([0.1, 0.1, 0.7, 0.1]) };
+        assert_eq!(s.top_quad(), Some((Quad::VerbalConflict, 0.7)));
     }
 }

@@ -6,7 +6,7 @@ use polars::prelude::*;
 pub use crate::records::ScoredRow;
 use crate::records::country;
 use crate::schema::scored as col;
-use crate::stance::Label;
+use crate::stance::{Label, Quad};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
@@ -57,6 +57,9 @@ pub fn rows_to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
         s(col::SOURCE_KIND, |r| &r.source_kind),
         s(col::TARGET_KIND, |r| &r.target_kind),
         Column::new(col::PRIMARY.into(), rows.iter().map(|r| r.primary).collect::<Vec<bool>>()),
+        Column::new(col::P_PRIMARY.into(), rows.iter().map(|r| r.p_primary).collect::<Vec<Option<f64>>>()),
+        Column::new(col::QUAD.into(), rows.iter().map(|r| r.quad.map(|q| q.as_str())).collect::<Vec<Option<&str>>>()),
+        Column::new(col::P_QUAD.into(), rows.iter().map(|r| r.p_quad).collect::<Vec<Option<f64>>>()),
     ])?;
     debug_assert_eq!(df.get_column_names().iter().map(|c| c.as_str()).collect::<Vec<_>>(), col::ALL);
     Ok(df)
@@ -184,6 +187,19 @@ fn check_types(mut df: DataFrame, path: &Path) -> Result<DataFrame> {
             return Err(wrong(col::PRIMARY, column.dtype(), "true/false"));
         }
     }
+    // Empty in every row (a scorer without pair heads) reads back as nulls of any type.
+    for c in [col::P_PRIMARY, col::P_QUAD] {
+        if let Ok(column) = df.column(c) {
+            if !column.dtype().is_primitive_numeric() && column.null_count() < column.len() {
+                return Err(wrong(c, column.dtype(), "a number or empty"));
+            }
+        }
+    }
+    if let Ok(column) = df.column(col::QUAD) {
+        if column.dtype() != &DataType::String && column.null_count() < column.len() {
+            return Err(wrong(col::QUAD, column.dtype(), "a PLOVER quad class or empty"));
+        }
+    }
     for c in [col::ARTICLE_ID, col::DATE, col::SOURCE, col::TARGET, col::STANCE, col::LABEL] {
         let nulls = df.column(c)?.null_count();
         if nulls > 0 {
@@ -225,6 +241,24 @@ pub fn frame_to_rows(df: &DataFrame) -> Result<Vec<ScoredRow>> {
         Ok(c) => c.bool()?.iter().map(|v| v.unwrap_or(true)).collect(),
         Err(_) => vec![true; df.height()],
     };
+    // Files written before model v3 lack these: empty.
+    let maybe_x = |n: &str| -> Result<Vec<Option<f64>>> {
+        match df.column(n) {
+            Ok(c) => Ok(c.cast(&DataType::Float64)?.f64()?.iter().collect()),
+            Err(_) => Ok(vec![None; df.height()]),
+        }
+    };
+    let (p_primary, p_quad) = (maybe_x(col::P_PRIMARY)?, maybe_x(col::P_QUAD)?);
+    let quad: Vec<Option<Quad>> = match df.column(col::QUAD) {
+        Ok(c) => c
+            .cast(&DataType::String)?
+            .str()?
+            .iter()
+            .enumerate()
+            .map(|(k, v)| v.map(|q| q.parse::<Quad>().map_err(|e| anyhow::anyhow!("row {}: {e}", k + 1))).transpose())
+            .collect::<Result<_>>()?,
+        Err(_) => vec![None; df.height()],
+    };
     Ok((0..df.height())
         .map(|k| ScoredRow {
             article_id: aid[k].clone(),
@@ -250,6 +284,9 @@ pub fn frame_to_rows(df: &DataFrame) -> Result<Vec<ScoredRow>> {
             source_kind: sk[k].clone(),
             target_kind: tk[k].clone(),
             primary: primary[k],
+            p_primary: p_primary[k],
+            quad: quad[k],
+            p_quad: p_quad[k],
         })
         .collect())
 }
@@ -348,6 +385,9 @@ pub(crate) mod tests {
             source_kind: country(),
             target_kind: country(),
             primary: true,
+            p_primary: Some(0.9),
+            quad: (stance != 0.0).then_some(if stance > 0.0 { Quad::VerbalCooperation } else { Quad::MaterialConflict }),
+            p_quad: (stance != 0.0).then_some(0.75),
         }
     }
 

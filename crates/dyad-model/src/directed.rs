@@ -192,6 +192,9 @@ pub struct DirectedStanceModel {
     name: String,
     /// The trained model's name without the inference precision suffix.
     base_name: String,
+    /// sha256 of the trained weights (empty for a model in training): pair heads trained over
+    /// this encoder record it, and are refused over any other.
+    pub weights_sha256: String,
 }
 
 impl DirectedStanceModel {
@@ -211,6 +214,7 @@ impl DirectedStanceModel {
             batch_size: 32,
             name: "stance-untrained".into(),
             base_name: "stance-untrained".into(),
+            weights_sha256: String::new(),
         }
     }
 
@@ -224,6 +228,15 @@ impl DirectedStanceModel {
     pub fn with_folded_quotes(mut self, fold: bool) -> DirectedStanceModel {
         self.fold_quotes = fold;
         self
+    }
+
+    /// The inference path (`None` while training).
+    pub fn fast(&self) -> Option<&FastBert> {
+        self.fast.as_ref()
+    }
+
+    pub fn folds_quotes(&self) -> bool {
+        self.fold_quotes
     }
 
     pub fn has_sentiment_head(&self) -> bool {
@@ -271,6 +284,7 @@ impl DirectedStanceModel {
         }
         model.name = manifest.name.clone();
         model.base_name = manifest.name;
+        model.weights_sha256 = actual;
         model.fast = Some(FastBert::from_encoder(&model.encoder, Precision::F32)?);
         model.precision = Some(Precision::F32);
         Ok(model)

@@ -437,6 +437,14 @@ impl FastBert {
         (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap())
     }
 
+    /// Last hidden states of every token, `[batch, len, hidden]` (model v3's one pass per
+    /// sentence reads every mention's tokens).
+    pub fn hidden_all(&self, batch: &Batch) -> Tensor {
+        let (b, len) = (batch.ids.size()[0], batch.ids.size()[1]);
+        let positions = Tensor::arange(len, (Kind::Int64, batch.ids.device())).unsqueeze(0).expand([b, len], false);
+        self.hidden_at(batch, &positions.contiguous())
+    }
+
     /// Last hidden states at `positions` only (`[batch, m]` token indices → `[batch, m, hidden]`):
     /// the last layer's queries and feed-forward run for those m tokens instead of all of them,
     /// which is exact (a token's state depends on the others only through keys and values).

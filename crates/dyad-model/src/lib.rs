@@ -11,6 +11,7 @@ pub mod batching;
 pub mod directed;
 pub mod encoder;
 pub mod ensemble;
+pub mod pair_heads;
 pub mod paths;
 pub mod spec;
 

@@ -2,6 +2,7 @@
 //! [`StanceScorer`] (ensembles, heads, precision, device, threads) lives here, not in the CLI.
 use crate::encoder::{Encoder, Precision};
 use crate::paths::{encoder_dir, project_models_dir};
+use crate::pair_heads::PairModel;
 use crate::{AnchorScorer, DirectedStanceModel, EnsembleScorer, Head};
 use anyhow::{bail, Result};
 use dyad_core::stance::StanceScorer;
@@ -54,6 +55,9 @@ pub struct ScorerSpec {
     pub batch_size: usize,
     /// CPU threads for libtorch and the tokenizer; `None` keeps all cores.
     pub threads: Option<usize>,
+    /// Model v3's pair heads (`models/pairs`: learned role, quad) over the shipped stance
+    /// model; without them `primary` is the word-order rule's and there is no quad.
+    pub pair_heads: bool,
 }
 
 impl Default for ScorerSpec {
@@ -68,6 +72,7 @@ impl Default for ScorerSpec {
             device: DeviceKind::Cpu,
             batch_size: 32,
             threads: None,
+            pair_heads: true,
         }
     }
 }
@@ -89,6 +94,8 @@ impl ScorerSpec {
             ScorerKind::Trained => {
                 let dirs = if self.stance_dirs.is_empty() { vec![project_models_dir().join("stance")] } else { self.stance_dirs.clone() };
                 let mut members: Vec<Box<dyn StanceScorer>> = Vec::new();
+                let pairs_dir = project_models_dir().join("pairs");
+                let with_heads = self.pair_heads && self.stance_dirs.is_empty() && pairs_dir.join("manifest.json").exists();
                 for stance_dir in &dirs {
                     let mut m = DirectedStanceModel::load(&dir, stance_dir, device)?;
                     m.batch_size = self.batch_size.max(1);
@@ -100,6 +107,12 @@ impl ScorerSpec {
                     m.set_head(head)?;
                     if self.precision != Precision::F32 {
                         m.set_inference_path(Some(self.precision))?;
+                    }
+                    if with_heads && head == Head::Stance {
+                        let mut pm = PairModel::load(m, &pairs_dir)?;
+                        pm.refresh_name();
+                        members.push(Box::new(pm));
+                        continue;
                     }
                     members.push(Box::new(m));
                 }

@@ -164,10 +164,10 @@ fn strip_brackets(marked: &str) -> Option<(String, Vec<(usize, usize)>)> {
 
 /// Roots whose event is mutual: the reverse pair carries the same stance. `RECIPROCAL` marks
 /// a ConfliBERT pair tagged R (both actors do it).
-const MUTUAL_ROOTS: &[&str] = &["AGREE", "CONSULT", "COOPERATE", RECIPROCAL];
+pub const MUTUAL_ROOTS: &[&str] = &["AGREE", "CONSULT", "COOPERATE", RECIPROCAL];
 pub const RECIPROCAL: &str = "RECIPROCAL";
 
-fn penta_label(penta: u8) -> Label {
+pub fn penta_label(penta: u8) -> Label {
     match penta {
         0 => Label::Neutral,
         1 | 2 => Label::Cooperative,

@@ -8,5 +8,6 @@ pub mod augment;
 pub mod conll;
 pub mod corpus;
 pub mod eval;
+pub mod heads;
 pub mod keys;
 pub mod train;

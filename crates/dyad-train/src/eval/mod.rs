@@ -80,6 +80,8 @@ fn calibration_of(examples: &[Example], scores: &[StanceScore]) -> Calibration {
 /// over both directions (the predictions are the directed items).
 pub struct PlvEval {
     pub coop_vs_hostile: Confusion,
+    /// PLOVER quad of the marked pair (source→target), where the scorer has a quad head.
+    pub quad: Option<Confusion>,
     pub directed: Confusion,
     pub calibration: Calibration,
     pub predictions: Vec<Prediction>,
@@ -88,7 +90,10 @@ pub struct PlvEval {
 pub fn eval_plv(scorer: &dyn StanceScorer, sentences: &[PlvSentence]) -> Result<PlvEval> {
     let ex = plv_examples(sentences);
     let inputs: Vec<_> = ex.iter().map(|e| e.input.clone()).collect();
-    let scores = scorer.score(&inputs)?;
+    // The marked pairs are asserted: each is its sentence's source → target.
+    let pairs = scorer.score_pairs(&inputs, &vec![true; inputs.len()])?;
+    let scores: Vec<StanceScore> = pairs.iter().map(|p| p.stance).collect();
+    let mut quad = pairs.iter().any(|p| p.quad.is_some()).then(|| Confusion::new(&dyad_core::stance::Quad::ALL.map(|q| q.as_str())));
     let mut cvh = Confusion::new(&["cooperative", "hostile"]);
     let mut directed = Confusion::new(&["cooperative", "neutral", "hostile"]);
     let mut predictions = Vec::with_capacity(ex.len());
@@ -99,9 +104,13 @@ pub fn eval_plv(scorer: &dyn StanceScorer, sentences: &[PlvSentence]) -> Result<
             // Forward direction: which of the two polarities does the model prefer?
             let gold = if e.label == Label::Cooperative { 0 } else { 1 };
             cvh.add(gold, if s.p_cooperative >= s.p_hostile { 0 } else { 1 });
+            if let (Some(q), Some((top, _)), Some(gold)) = (quad.as_mut(), pairs[k].top_quad(), dyad_core::stance::Quad::from_penta(sentences[k / 2].penta)) {
+                let at = |x| dyad_core::stance::Quad::ALL.iter().position(|y| *y == x).unwrap();
+                q.add(at(gold), at(top));
+            }
         }
     }
-    Ok(PlvEval { coop_vs_hostile: cvh, directed, calibration: calibration_of(&ex, &scores), predictions })
+    Ok(PlvEval { coop_vs_hostile: cvh, quad, directed, calibration: calibration_of(&ex, &scores), predictions })
 }
 
 pub const FIVE_CLASS: [&str; 5] = ["neutral", "positive p→q", "positive q→p", "negative p→q", "negative q→p"];

@@ -54,6 +54,8 @@ pub enum Direction {
     /// The directions the stance model gives a stance (cooperative or hostile); when it gives
     /// neither, the `Order` direction.
     Model,
+    /// Model v3's role head: `p_primary` ≥ 0.5 (only with a scorer that has pair heads).
+    Learned,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -119,7 +121,7 @@ pub fn fully_annotated(s: &SpanSentence) -> bool {
 /// Runs the three direction policies over `sentences`; `scorer` is needed for `Model`.
 pub fn evaluate(g: &Gazetteer, sentences: &[SpanSentence], scorer: Option<&dyn StanceScorer>) -> Result<PairEval> {
     let date = NaiveDate::from_ymd_opt(CONLL_DATE.0, CONLL_DATE.1, CONLL_DATE.2).unwrap();
-    let policies = [Direction::Both, Direction::Order, Direction::Anchored, Direction::Model];
+    let policies = [Direction::Both, Direction::Order, Direction::Anchored, Direction::Model, Direction::Learned];
     let mut countries = vec![PairCounts::default(); policies.len()];
     let mut with_igos = vec![PairCounts::default(); policies.len()];
     let mut places = PlaceCounts::default();
@@ -128,6 +130,7 @@ pub fn evaluate(g: &Gazetteer, sentences: &[SpanSentence], scorer: Option<&dyn S
     // Score every candidate direction once, for the Model policy.
     let mut per_sentence: Vec<(Vec<Mention>, Vec<(usize, usize)>)> = Vec::new();
     let mut inputs = Vec::new();
+    let mut rules = Vec::new();
     let partial = sentences.iter().filter(|s| !fully_annotated(s)).count();
     let sentences: Vec<&SpanSentence> = sentences.iter().filter(|s| fully_annotated(s)).collect();
     for s in &sentences {
@@ -155,18 +158,21 @@ pub fn evaluate(g: &Gazetteer, sentences: &[SpanSentence], scorer: Option<&dyn S
         for p in &pairs {
             idx.push((inputs.len(), 0));
             inputs.push(StanceInput { text: s.text.clone(), source: (p.source.start, p.source.end), target: (p.target.start, p.target.end) });
+            rules.push(p.primary);
         }
         per_sentence.push((mentions, idx));
     }
-    let scores = match scorer {
-        Some(sc) if !inputs.is_empty() => sc.score(&inputs)?,
+    let pair_scores = match scorer {
+        Some(sc) if !inputs.is_empty() => sc.score_pairs(&inputs, &rules)?,
         _ => Vec::new(),
     };
+    let scores: Vec<_> = pair_scores.iter().map(|p| p.stance).collect();
+    let has_roles = pair_scores.iter().any(|p| p.p_primary.is_some());
     for (s, (mentions, idx)) in sentences.iter().zip(&per_sentence) {
         let gold = gold_pairs(g, s, date);
         let pairs = candidate_pairs(&s.text, mentions);
         for (k, policy) in policies.iter().enumerate() {
-            if *policy == Direction::Model && scores.is_empty() {
+            if *policy == Direction::Model && scores.is_empty() || *policy == Direction::Learned && !has_roles {
                 continue;
             }
             let mut predicted: BTreeSet<(String, String, bool)> = BTreeSet::new();
@@ -177,6 +183,7 @@ pub fn evaluate(g: &Gazetteer, sentences: &[SpanSentence], scorer: Option<&dyn S
                     Direction::Both => true,
                     Direction::Order => order,
                     Direction::Anchored => p.primary,
+                    Direction::Learned => pair_scores[idx[pi].0].p_primary.unwrap_or(0.0) >= 0.5,
                     Direction::Model => {
                         let this = scores[idx[pi].0].label() != Label::Neutral;
                         let back = pairs

@@ -1,0 +1,677 @@
+//! `dyad train --heads`: model v3's pair heads (role, stance, PLOVER quad and root) over the
+//! trained stance model's encoder, read once per sentence (see `dyad_model::pair_heads`).
+//!
+//! The encoder is not changed, so every training and dev sentence is encoded once and its
+//! pair features cached; the heads are then trained for each seed of the config on those
+//! features (seconds per seed on a CPU). Every seed is evaluated on the dev parts, and the
+//! mean ± sd over seeds is written into the manifest. The shipped seed is the config's first,
+//! fixed before any result is seen.
+//!
+//! Data (all from `../shared/data`):
+//! - roles: the CoNLL source/target annotation (train part; its dev part is the role dev set),
+//!   PLV (its marked source → target; the reverse pair only for mutual events; other actors
+//!   the gazetteer finds in the sentence are not roles);
+//! - stance: PLV (as the stance model) and the directed-sentiment training set;
+//! - quad and root: PLV's penta (1–4) and root on the marked pair.
+use crate::conll::{is_dev, load_conll, SpanSentence, CONLL_DATE};
+use crate::corpus::*;
+use crate::eval::five_class;
+use crate::eval::metrics::Confusion;
+use crate::eval::pairs::{fully_annotated, gold_pairs, PairCounts};
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use dyad_core::actors::{ArticleActors, Gazetteer, Mention, Via};
+use dyad_core::dyads::candidate_pairs;
+use dyad_core::stance::{Label, Quad, StanceInput, StanceScore, StanceScorer};
+use dyad_model::directed::{sha256_file, DirectedStanceModel};
+use dyad_model::pair_heads::{encode_sentence, pair_features, quad_consistent_with, sentence_states, PairHeads, PairManifest, PrimaryFrom, StanceFrom};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tch::{nn, nn::OptimizerConfig, Device, Kind, Reduction, Tensor};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadsConfig {
+    /// Training seeds; every one is trained and evaluated, the first is shipped.
+    pub seeds: Vec<u64>,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub lr: f64,
+    pub weight_decay: f64,
+    pub dropout: f64,
+    /// Width of the shared hidden layer.
+    pub hidden: i64,
+    /// Loss weights of the heads.
+    pub role_weight: f64,
+    pub stance_weight: f64,
+    pub quad_weight: f64,
+    pub root_weight: f64,
+    /// Directed-sentiment pairs that hold a stance train the role head too (see [`ds_sentences`]).
+    #[serde(default)]
+    pub ds_stance_holder_roles: bool,
+    /// Stance class weights are (N / (3 · n_class))^power.
+    pub class_weight_power: f64,
+    /// Role probability from which a pair is `primary` (fixed, not tuned on dev).
+    pub role_threshold: f32,
+    /// Roots with fewer training pairs than this are left out of the root head.
+    pub min_root_examples: usize,
+    pub stance_from: StanceFrom,
+    /// Which decision fills `primary` (see `PrimaryFrom`); the reference check follows it.
+    pub primary_from: PrimaryFrom,
+    /// The quad's cooperation/conflict half follows the pair's stance (see
+    /// `dyad_model::pair_heads::quad_consistent_with`).
+    #[serde(default)]
+    pub quad_follows_stance: bool,
+    /// Relative to the config file: folders and files of the shared data and splits.
+    pub stance_data_dir: PathBuf,
+    pub conll: PathBuf,
+    pub plv_dev_split: PathBuf,
+    /// The reference article whose four statements are checked for every seed.
+    pub reference_article: PathBuf,
+    /// The stance model whose encoder the heads read, and where the heads go.
+    pub stance_dir: PathBuf,
+    pub out_dir: PathBuf,
+    pub model_name: String,
+}
+
+pub fn load_config(path: &Path) -> Result<HeadsConfig> {
+    let mut c: HeadsConfig = serde_json::from_str(&std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?)
+        .with_context(|| format!("parsing {}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    for p in [&mut c.stance_data_dir, &mut c.conll, &mut c.plv_dev_split, &mut c.reference_article, &mut c.stance_dir, &mut c.out_dir] {
+        if p.is_relative() {
+            *p = base.join(&*p);
+        }
+    }
+    if c.seeds.is_empty() {
+        bail!("{}: `seeds` is empty", path.display());
+    }
+    Ok(c)
+}
+
+/// What one ordered pair teaches (each head only where the data says).
+#[derive(Debug, Clone, Default)]
+pub struct PairTarget {
+    pub source: usize,
+    pub target: usize,
+    /// The word-order rule's decision (an input of the role head).
+    pub rule: bool,
+    pub role: Option<bool>,
+    pub stance: Option<Label>,
+    pub quad: Option<Quad>,
+    pub root: Option<String>,
+    /// Actor codes (CoNLL and the reference article), for code-level role metrics.
+    pub codes: Option<(String, String, bool)>,
+}
+
+/// A sentence, its mention spans and its pairs.
+#[derive(Debug, Clone)]
+pub struct PairSentence {
+    pub text: String,
+    pub mentions: Vec<(usize, usize)>,
+    pub pairs: Vec<PairTarget>,
+}
+
+/// Mentions standing for annotated spans, with codes of their own, so the word-order rule
+/// can be run on them.
+fn span_mentions(text: &str, spans: &[(usize, usize)]) -> Vec<Mention> {
+    spans
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, b))| Mention {
+            start: a,
+            end: b,
+            text: dyad_core::segment::char_slice(text, a, b).to_string(),
+            code: format!("X{i}"),
+            kind: "country".into(),
+            via: Via::Gazetteer { form: String::new() },
+        })
+        .collect()
+}
+
+/// The rule's decision for each ordered (i, j) of `mentions` (distinct codes).
+fn rule_of(text: &str, mentions: &[Mention]) -> BTreeMap<(usize, usize), bool> {
+    let pairs = candidate_pairs(text, mentions);
+    let at = |m: &Mention| mentions.iter().position(|x| x.start == m.start && x.end == m.end).unwrap();
+    pairs.iter().map(|p| ((at(&p.source), at(&p.target)), p.primary)).collect()
+}
+
+/// CoNLL sentences with both sides annotated: the gazetteer's mentions paired as `dyad score`
+/// pairs them; a pair is a role when its source lies in an S/R span and its target in a T/R one.
+pub fn conll_sentences(g: &Gazetteer, sentences: &[SpanSentence]) -> Vec<PairSentence> {
+    let date = NaiveDate::from_ymd_opt(CONLL_DATE.0, CONLL_DATE.1, CONLL_DATE.2).unwrap();
+    let mut out = Vec::new();
+    for s in sentences.iter().filter(|s| fully_annotated(s)) {
+        let mentions = ArticleActors::new(g, date).find(&s.text);
+        out.push(from_candidates(&s.text, &mentions, |m: &Mention, role: char| {
+            s.spans.iter().any(|(r, a, b)| (*r == role || *r == 'R') && m.start < *b && *a < m.end)
+        }));
+    }
+    out
+}
+
+/// A sentence's candidate pairs as `dyad score` builds them; `in_role(m, 'S' | 'T')` says
+/// whether a mention is annotated on that side (`None` for unannotated text).
+fn from_candidates(text: &str, mentions: &[Mention], in_role: impl Fn(&Mention, char) -> bool) -> PairSentence {
+    let pairs = candidate_pairs(text, mentions);
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut at = |m: &Mention| match spans.iter().position(|s| *s == (m.start, m.end)) {
+        Some(i) => i,
+        None => {
+            spans.push((m.start, m.end));
+            spans.len() - 1
+        }
+    };
+    let pairs = pairs
+        .iter()
+        .map(|p| PairTarget {
+            source: at(&p.source),
+            target: at(&p.target),
+            rule: p.primary,
+            role: Some(in_role(&p.source, 'S') && in_role(&p.target, 'T')),
+            codes: Some((p.source.code.clone(), p.target.code.clone(), p.source.kind == "country" && p.target.kind == "country")),
+            ..Default::default()
+        })
+        .collect();
+    PairSentence { text: text.to_string(), mentions: spans, pairs }
+}
+
+/// PLV sentences: the marked pair (and its reverse), plus pairs with the other actors the
+/// gazetteer finds, which are not roles.
+pub fn plv_sentences(g: &Gazetteer, sentences: &[PlvSentence]) -> Vec<PairSentence> {
+    let date = NaiveDate::from_ymd_opt(CONLL_DATE.0, CONLL_DATE.1, CONLL_DATE.2).unwrap();
+    sentences
+        .iter()
+        .map(|s| {
+            let mut spans = vec![s.source, s.target];
+            for m in g.find(&s.text, date) {
+                let overlaps = spans.iter().any(|&(a, b)| m.start < b && a < m.end);
+                if !overlaps {
+                    spans.push((m.start, m.end));
+                }
+            }
+            let mentions = span_mentions(&s.text, &spans);
+            let rule = rule_of(&s.text, &mentions);
+            let label = penta_label(s.penta);
+            let mutual = MUTUAL_ROOTS.contains(&s.root.as_str());
+            let quad = Quad::from_penta(s.penta);
+            let mut pairs = Vec::new();
+            for i in 0..spans.len() {
+                for j in 0..spans.len() {
+                    if i == j {
+                        continue;
+                    }
+                    let rule = rule.get(&(i, j)).copied().unwrap_or(false);
+                    let p = match (i, j) {
+                        (0, 1) => PairTarget { role: Some(true), stance: Some(label), quad, root: Some(s.root.clone()), ..Default::default() },
+                        (1, 0) => PairTarget {
+                            role: Some(mutual),
+                            stance: Some(if mutual { label } else { Label::Neutral }),
+                            quad: if mutual { quad } else { None },
+                            ..Default::default()
+                        },
+                        _ => PairTarget { role: Some(false), ..Default::default() },
+                    };
+                    pairs.push(PairTarget { source: i, target: j, rule, ..p });
+                }
+            }
+            PairSentence { text: s.text.clone(), mentions: spans, pairs }
+        })
+        .collect()
+}
+
+/// Directed-sentiment sentences: stance of both directions; with `stance_holder_roles`, the
+/// direction that holds a stance (praise or blame) is also a role — these are the nested
+/// relations of news ("Tehran perceives Israel's ties with Azerbaijan …": ISR→AZE) that the
+/// event data rarely marks. The other direction and neutral sentences teach no role.
+pub fn ds_sentences(sentences: &[DsSentence], stance_holder_roles: bool) -> Vec<PairSentence> {
+    sentences
+        .iter()
+        .map(|s| {
+            let spans = vec![s.p, s.q];
+            let rule = rule_of(&s.text, &span_mentions(&s.text, &spans));
+            let (pq, qp) = ds_directed_labels(s.label);
+            let pair = |i: usize, j: usize, l: Label| PairTarget {
+                source: i,
+                target: j,
+                rule: rule.get(&(i, j)).copied().unwrap_or(false),
+                stance: Some(l),
+                role: (stance_holder_roles && l != Label::Neutral).then_some(true),
+                ..Default::default()
+            };
+            PairSentence { text: s.text.clone(), mentions: spans, pairs: vec![pair(0, 1, pq), pair(1, 0, qp)] }
+        })
+        .collect()
+}
+
+/// Cached features and targets of a set of sentences, one row per pair.
+pub struct FeatureSet {
+    pub x: Tensor,
+    pub rule: Tensor,
+    pub targets: Vec<PairTarget>,
+    /// Index of each row's sentence.
+    pub sentence: Vec<usize>,
+}
+
+/// Encodes every sentence once with the stance model's encoder and builds its pairs' features.
+pub fn features(model: &DirectedStanceModel, sentences: &[PairSentence], progress: &mut dyn FnMut(String)) -> Result<FeatureSet> {
+    let fast = model.fast().context("the stance model has no inference path")?;
+    let encoded: Vec<_> = sentences.iter().map(|s| encode_sentence(&model.encoder.tokenizer, &s.text, &s.mentions, model.folds_quotes())).collect();
+    let started = Instant::now();
+    let mut xs = Vec::new();
+    let mut targets = Vec::new();
+    let mut sentence = Vec::new();
+    for (c, chunk) in encoded.chunks(1024).enumerate() {
+        let states = sentence_states(fast, &model.encoder, chunk, 64);
+        for (k, st) in states.iter().enumerate() {
+            let si = c * 1024 + k;
+            let s = &sentences[si];
+            if s.pairs.is_empty() {
+                continue;
+            }
+            let ij: Vec<(usize, usize)> = s.pairs.iter().map(|p| (p.source, p.target)).collect();
+            xs.push(pair_features(st, &ij));
+            targets.extend(s.pairs.iter().cloned());
+            sentence.extend(std::iter::repeat_n(si, s.pairs.len()));
+        }
+        progress(format!("  encoded {}/{} sentences ({:.0} s)", (c * 1024 + chunk.len()).min(sentences.len()), sentences.len(), started.elapsed().as_secs_f64()));
+    }
+    let x = if xs.is_empty() { Tensor::zeros([0, dyad_model::pair_heads::FEATURES], (Kind::Float, Device::Cpu)) } else { Tensor::cat(&xs, 0) };
+    let rule = Tensor::from_slice(&targets.iter().map(|t| if t.rule { 1f32 } else { 0.0 }).collect::<Vec<_>>());
+    Ok(FeatureSet { x, rule, targets, sentence })
+}
+
+/// Head outputs as plain probabilities.
+pub struct Predicted {
+    pub role: Vec<f32>,
+    pub stance: Vec<StanceScore>,
+    pub quad: Vec<[f32; 4]>,
+    pub root: Vec<usize>,
+}
+
+pub fn predict(heads: &PairHeads, f: &FeatureSet) -> Result<Predicted> {
+    let out = tch::no_grad(|| heads.forward(&f.x, &f.rule, false));
+    let role = Vec::<f32>::try_from(out.role.sigmoid())?;
+    let st = Vec::<f32>::try_from(out.stance.softmax(-1, Kind::Float).flatten(0, -1))?;
+    let q = Vec::<f32>::try_from(out.quad.softmax(-1, Kind::Float).flatten(0, -1))?;
+    let root = Vec::<i64>::try_from(out.root.argmax(-1, false))?;
+    Ok(Predicted {
+        role,
+        stance: st.chunks(3).map(|c| StanceScore { p_cooperative: c[0], p_neutral: c[1], p_hostile: c[2] }).collect(),
+        quad: q.chunks(4).map(|c| [c[0], c[1], c[2], c[3]]).collect(),
+        root: root.into_iter().map(|r| r as usize).collect(),
+    })
+}
+
+fn quad_index(q: Quad) -> usize {
+    Quad::ALL.iter().position(|x| *x == q).unwrap()
+}
+
+/// Trains one seed's heads on `train`.
+pub fn train_heads(c: &HeadsConfig, seed: u64, roots: &[String], train: &FeatureSet) -> Result<PairHeads> {
+    tch::manual_seed(seed as i64);
+    let heads = PairHeads::new(Device::Cpu, c.hidden, roots.len(), c.dropout);
+    let mut opt = nn::AdamW { wd: c.weight_decay, ..Default::default() }.build(&heads.vs, c.lr)?;
+    let n = train.targets.len() as i64;
+    let t = &train.targets;
+    let role_t = Tensor::from_slice(&t.iter().map(|p| if p.role == Some(true) { 1f32 } else { 0.0 }).collect::<Vec<_>>());
+    let role_m = Tensor::from_slice(&t.iter().map(|p| if p.role.is_some() { 1f32 } else { 0.0 }).collect::<Vec<_>>());
+    let stance_t = Tensor::from_slice(&t.iter().map(|p| p.stance.map(label_index).unwrap_or(-100)).collect::<Vec<_>>());
+    let quad_t = Tensor::from_slice(&t.iter().map(|p| p.quad.map(|q| quad_index(q) as i64).unwrap_or(-100)).collect::<Vec<_>>());
+    let root_t = Tensor::from_slice(
+        &t.iter().map(|p| p.root.as_ref().and_then(|r| roots.iter().position(|x| x == r)).map(|i| i as i64).unwrap_or(-100)).collect::<Vec<_>>(),
+    );
+    let mut counts = [0f64; 3];
+    for p in t {
+        if let Some(l) = p.stance {
+            counts[label_index(l) as usize] += 1.0;
+        }
+    }
+    let total: f64 = counts.iter().sum();
+    let weights: Vec<f32> = counts.iter().map(|&k| ((total / (3.0 * k.max(1.0))).powf(c.class_weight_power)) as f32).collect();
+    let stance_w = Tensor::from_slice(&weights);
+    let ce = |logits: &Tensor, target: &Tensor, w: Option<&Tensor>| -> Tensor {
+        // A batch with no labelled item for a head contributes nothing (mean over none is NaN).
+        if target.ne(-100).any().int64_value(&[]) == 0 {
+            return Tensor::zeros([], (Kind::Float, Device::Cpu));
+        }
+        logits.cross_entropy_loss::<&Tensor>(target, w, Reduction::Mean, -100, 0.0)
+    };
+    let mut rng_seed = seed;
+    for _epoch in 0..c.epochs {
+        rng_seed = rng_seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        tch::manual_seed(rng_seed as i64);
+        let perm = Tensor::randperm(n, (Kind::Int64, Device::Cpu));
+        let mut start = 0;
+        while start < n {
+            let len = (c.batch_size as i64).min(n - start);
+            let idx = perm.narrow(0, start, len);
+            start += len;
+            let out = heads.forward(&train.x.index_select(0, &idx), &train.rule.index_select(0, &idx), true);
+            let rm = role_m.index_select(0, &idx);
+            let role_loss = out.role.binary_cross_entropy_with_logits::<Tensor>(&role_t.index_select(0, &idx), Some(rm.shallow_clone()), None, Reduction::Sum)
+                / rm.sum(Kind::Float).clamp_min(1.0);
+            let loss = role_loss * c.role_weight
+                + ce(&out.stance, &stance_t.index_select(0, &idx), Some(&stance_w)) * c.stance_weight
+                + ce(&out.quad, &quad_t.index_select(0, &idx), None) * c.quad_weight
+                + ce(&out.root, &root_t.index_select(0, &idx), None) * c.root_weight;
+            opt.backward_step(&loss);
+        }
+    }
+    Ok(heads)
+}
+
+/// Dev figures of one seed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DevFigures {
+    /// CoNLL dev part, country pairs: the learned role against the annotation.
+    pub role_precision: f64,
+    pub role_recall: f64,
+    pub role_f1: f64,
+    /// The word-order rule on the same pairs, for comparison.
+    pub rule_precision: f64,
+    pub rule_recall: f64,
+    /// PLV dev, marked source → target: cooperative vs hostile (one-pass stance head).
+    pub plv_coop_vs_hostile: f64,
+    /// PLV dev: the marked pair's role probability ≥ threshold; third actors below it.
+    pub plv_role_recall: f64,
+    pub plv_third_actor_role_rate: f64,
+    /// PLV dev quad accuracy (4 classes): the quad head alone, and with its half set by the
+    /// marked pair's per-pair stance (what `dyad score` writes with `quad_follows_stance`).
+    pub plv_quad_accuracy: f64,
+    pub plv_quad_accuracy_with_stance: f64,
+    pub plv_root_accuracy: f64,
+    /// directed_sentiment_valid, 5-class macro-F1 from the one-pass stance head.
+    pub ds_macro_f1: f64,
+    /// The brief's four reference statements right (role and stance as shipped).
+    pub reference_right: usize,
+    pub reference_notes: Vec<String>,
+}
+
+/// Counts of code-level role pairs, countries only: (learned, rule).
+fn role_counts(g: &Gazetteer, conll: &[SpanSentence], sentences: &[PairSentence], f: &FeatureSet, p: &Predicted, threshold: f32) -> (PairCounts, PairCounts) {
+    let date = NaiveDate::from_ymd_opt(CONLL_DATE.0, CONLL_DATE.1, CONLL_DATE.2).unwrap();
+    let annotated: Vec<&SpanSentence> = conll.iter().filter(|s| fully_annotated(s)).collect();
+    assert_eq!(annotated.len(), sentences.len());
+    let (mut learned, mut rule) = (PairCounts::default(), PairCounts::default());
+    for (si, s) in annotated.iter().enumerate() {
+        let gold: BTreeSet<(String, String)> = gold_pairs(g, s, date).into_iter().filter(|x| x.2).map(|x| (x.0, x.1)).collect();
+        let mut by_model = BTreeSet::new();
+        let mut by_rule = BTreeSet::new();
+        for (k, t) in f.targets.iter().enumerate().filter(|(k, _)| f.sentence[*k] == si) {
+            let Some((a, b, countries)) = &t.codes else { continue };
+            if !countries {
+                continue;
+            }
+            if p.role[k] >= threshold {
+                by_model.insert((a.clone(), b.clone()));
+            }
+            if t.rule {
+                by_rule.insert((a.clone(), b.clone()));
+            }
+        }
+        for (counts, predicted) in [(&mut learned, &by_model), (&mut rule, &by_rule)] {
+            counts.gold += gold.len();
+            counts.predicted += predicted.len();
+            counts.correct += gold.intersection(predicted).count();
+        }
+    }
+    (learned, rule)
+}
+
+/// The brief's reference statements: (source, target, sentence start, label).
+pub const REFERENCE: [(&str, &str, &str, Label); 4] = [
+    ("IRN", "AZE", "Iranian President Masoud Pezeshkian told", Label::Cooperative),
+    ("IRN", "AZE", "Iran has consistently voiced", Label::Hostile),
+    ("IRN", "ISR", "Tehran perceives Israel", Label::Hostile),
+    ("ISR", "AZE", "Tehran perceives Israel", Label::Cooperative),
+];
+
+/// The reference article's statements as `dyad score` builds them.
+pub fn reference_statements(g: &Gazetteer, article: &Path) -> Result<Vec<dyad_core::records::Statement>> {
+    let mut articles = Vec::new();
+    let mut errors = Vec::new();
+    dyad_core::ingest::read_file(article, &Default::default(), &mut |r| match r {
+        Ok(a) => articles.push(a),
+        Err(e) => errors.push(e.to_string()),
+    });
+    if let Some(e) = errors.first() {
+        bail!("{e}");
+    }
+    Ok(articles.iter().flat_map(|a| dyad_core::pipeline::statements_of(a, g)).collect())
+}
+
+/// Checks the reference statements: the pair must be primary (role ≥ threshold) and its label
+/// right, with the stance as `stance_from` gives it.
+fn check_reference(
+    statements: &[dyad_core::records::Statement],
+    f: &FeatureSet,
+    p: &Predicted,
+    marked: &[StanceScore],
+    c: &HeadsConfig,
+) -> (usize, Vec<String>) {
+    let mut right = 0;
+    let mut notes = Vec::new();
+    for (s, t, start, label) in REFERENCE {
+        let Some(k) = statements.iter().position(|x| x.source.code == s && x.target.code == t && x.sentence.starts_with(start)) else {
+            notes.push(format!("{s}→{t} «{start}…»: not found"));
+            continue;
+        };
+        debug_assert_eq!(f.sentence.len(), statements.len());
+        let role = p.role[k];
+        let primary = match c.primary_from {
+            PrimaryFrom::Rule => f.targets[k].rule,
+            PrimaryFrom::Learned => role >= c.role_threshold,
+        };
+        let stance = match c.stance_from {
+            StanceFrom::OnePass => p.stance[k],
+            StanceFrom::Marked => marked[k],
+            StanceFrom::MarkedForPrimary if primary => marked[k],
+            StanceFrom::MarkedForPrimary => p.stance[k],
+        };
+        let ok = primary && stance.label() == label;
+        right += ok as usize;
+        let note = if ok { "" } else if primary { " WRONG" } else { " WRONG (not primary)" };
+        notes.push(format!("{s}→{t} «{start}…»: rule {}, p_primary {role:.2}, {} (want {}){note}", f.targets[k].rule, stance.label().as_str(), label.as_str()));
+    }
+    (right, notes)
+}
+
+pub struct HeadsRun {
+    pub per_seed: Vec<(u64, DevFigures)>,
+    pub manifest: PairManifest,
+    pub dir: PathBuf,
+}
+
+/// Mean and sample standard deviation.
+pub fn mean_sd(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n.max(1.0);
+    let var = if xs.len() > 1 { xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+    (mean, var.sqrt())
+}
+
+/// The figures of all seeds as `metric: {mean, sd, seeds: {seed: value}}`.
+pub fn spread(per_seed: &[(u64, DevFigures)]) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    let rows: Vec<(u64, serde_json::Value)> = per_seed.iter().map(|(s, f)| (*s, serde_json::to_value(f).unwrap())).collect();
+    let Some((_, first)) = rows.first() else { return serde_json::Value::Null };
+    for key in first.as_object().unwrap().keys() {
+        let values: Vec<f64> = rows.iter().filter_map(|(_, v)| v[key].as_f64()).collect();
+        if values.len() != rows.len() {
+            continue;
+        }
+        let (m, sd) = mean_sd(&values);
+        let seeds: serde_json::Map<String, serde_json::Value> = rows.iter().map(|(s, v)| (s.to_string(), v[key].clone())).collect();
+        out.insert(key.clone(), serde_json::json!({ "mean": m, "sd": sd, "seeds": seeds }));
+    }
+    serde_json::Value::Object(out)
+}
+
+/// Trains every seed, evaluates each, writes the first seed's heads and the manifest.
+pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStanceModel, progress: &mut dyn FnMut(String)) -> Result<HeadsRun> {
+    let started = Instant::now();
+    let g = Gazetteer::builtin();
+    let conll_all = load_conll(&c.conll)?;
+    let (conll_dev, conll_train): (Vec<SpanSentence>, Vec<SpanSentence>) = conll_all.into_iter().partition(is_dev);
+    let (plv, _) = load_plv(&c.stance_data_dir.join("plv_train.tsv"))?;
+    let plv_dev_keys = read_keys(&c.plv_dev_split)?;
+    let (plv_dev, plv_train): (Vec<PlvSentence>, Vec<PlvSentence>) = plv.into_iter().partition(|s| plv_dev_keys.contains(&s.key));
+    let (ds_train, _) = load_directed_sentiment(&c.stance_data_dir.join("directed_sentiment_train.tsv"))?;
+    let (ds_valid, _) = load_directed_sentiment(&c.stance_data_dir.join("directed_sentiment_valid.tsv"))?;
+    // No dev sentence is trained on, whichever set it came from.
+    let dev_keys: HashSet<&str> = conll_dev.iter().map(|s| s.key.as_str()).chain(plv_dev.iter().map(|s| s.key.as_str())).chain(ds_valid.iter().map(|s| s.key.as_str())).collect();
+    let conll_train: Vec<SpanSentence> = conll_train.into_iter().filter(|s| !dev_keys.contains(s.key.as_str())).collect();
+    let plv_train: Vec<PlvSentence> = plv_train.into_iter().filter(|s| !dev_keys.contains(s.key.as_str())).collect();
+    let ds_train: Vec<DsSentence> = ds_train.into_iter().filter(|s| !dev_keys.contains(s.key.as_str())).collect();
+
+    let mut train_sentences = conll_sentences(g, &conll_train);
+    train_sentences.extend(plv_sentences(g, &plv_train));
+    train_sentences.extend(ds_sentences(&ds_train, c.ds_stance_holder_roles));
+    let conll_dev_s = conll_sentences(g, &conll_dev);
+    let plv_dev_s = plv_sentences(g, &plv_dev);
+    let ds_valid_s = ds_sentences(&ds_valid, false);
+    let reference = reference_statements(g, &c.reference_article)?;
+    let reference_s: Vec<PairSentence> = reference
+        .iter()
+        .map(|st| PairSentence {
+            text: st.sentence.clone(),
+            mentions: vec![(st.source.start, st.source.end), (st.target.start, st.target.end)],
+            pairs: vec![PairTarget { source: 0, target: 1, rule: st.primary, ..Default::default() }],
+        })
+        .collect();
+    // Roots with enough training pairs; the rest are not predicted.
+    let mut root_counts: BTreeMap<String, usize> = BTreeMap::new();
+    for s in &plv_train {
+        *root_counts.entry(s.root.clone()).or_default() += 1;
+    }
+    let roots: Vec<String> = root_counts.iter().filter(|(_, &n)| n >= c.min_root_examples).map(|(r, _)| r.clone()).collect();
+    progress(format!(
+        "{} training sentences (CoNLL {}, PLV {}, directed sentiment {}); dev: CoNLL {}, PLV {}, directed_sentiment_valid {}; {} roots",
+        train_sentences.len(),
+        conll_train.len(),
+        plv_train.len(),
+        ds_train.len(),
+        conll_dev_s.len(),
+        plv_dev_s.len(),
+        ds_valid_s.len(),
+        roots.len()
+    ));
+    let train_f = features(model, &train_sentences, progress)?;
+    let conll_f = features(model, &conll_dev_s, progress)?;
+    let plv_f = features(model, &plv_dev_s, progress)?;
+    let ds_f = features(model, &ds_valid_s, progress)?;
+    // Reference statements: each one's own pair with its own rule bit, as `dyad score` sees it.
+    let reference_f = features(model, &reference_s, progress)?;
+    let reference_marked = model.score(&reference.iter().map(|s| s.stance_input()).collect::<Vec<StanceInput>>())?;
+    // The per-pair stance of each PLV dev marked pair, for the quad that follows it.
+    let plv_marked = model.score(&plv_dev.iter().map(|s| StanceInput { text: s.text.clone(), source: s.source, target: s.target }).collect::<Vec<_>>())?;
+    progress(format!("features of {} training pairs cached ({:.0} s)", train_f.targets.len(), started.elapsed().as_secs_f64()));
+
+    std::fs::create_dir_all(&c.out_dir).with_context(|| format!("creating {}", c.out_dir.display()))?;
+    let mut per_seed = Vec::new();
+    let mut shipped: Option<PairHeads> = None;
+    for &seed in &c.seeds {
+        let t0 = Instant::now();
+        let heads = train_heads(c, seed, &roots, &train_f)?;
+        let mut fig = DevFigures::default();
+        let p = predict(&heads, &conll_f)?;
+        let (learned, rule) = role_counts(g, &conll_dev, &conll_dev_s, &conll_f, &p, c.role_threshold);
+        (fig.role_precision, fig.role_recall, fig.role_f1) = (learned.precision(), learned.recall(), learned.f1());
+        (fig.rule_precision, fig.rule_recall) = (rule.precision(), rule.recall());
+        let p = predict(&heads, &plv_f)?;
+        let mut cvh = Confusion::new(&["cooperative", "hostile"]);
+        let mut quad = Confusion::new(&["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]);
+        let mut quad_with_stance = Confusion::new(&["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]);
+        let (mut root_right, mut root_n, mut marked_role, mut marked_n, mut third_role, mut third_n) = (0, 0, 0, 0, 0, 0);
+        for (k, t) in plv_f.targets.iter().enumerate() {
+            let is_marked = t.source == 0 && t.target == 1;
+            if is_marked {
+                let gold = t.stance.unwrap();
+                let s = p.stance[k];
+                cvh.add(if gold == Label::Cooperative { 0 } else { 1 }, if s.p_cooperative >= s.p_hostile { 0 } else { 1 });
+                let q = p.quad[k];
+                let best = (0..4).max_by(|&a, &b| q[a].total_cmp(&q[b])).unwrap();
+                quad.add(quad_index(t.quad.unwrap()), best);
+                let q2 = quad_consistent_with(q, plv_marked[plv_f.sentence[k]].label());
+                quad_with_stance.add(quad_index(t.quad.unwrap()), (0..4).max_by(|&a, &b| q2[a].total_cmp(&q2[b])).unwrap());
+                root_n += 1;
+                root_right += (t.root.as_deref() == roots.get(p.root[k]).map(String::as_str)) as usize;
+                marked_n += 1;
+                marked_role += (p.role[k] >= c.role_threshold) as usize;
+            } else if t.source >= 2 || t.target >= 2 {
+                third_n += 1;
+                third_role += (p.role[k] >= c.role_threshold) as usize;
+            }
+        }
+        fig.plv_coop_vs_hostile = cvh.accuracy();
+        fig.plv_quad_accuracy = quad.accuracy();
+        fig.plv_quad_accuracy_with_stance = quad_with_stance.accuracy();
+        fig.plv_root_accuracy = root_right as f64 / root_n.max(1) as f64;
+        fig.plv_role_recall = marked_role as f64 / marked_n.max(1) as f64;
+        fig.plv_third_actor_role_rate = third_role as f64 / third_n.max(1) as f64;
+        let p = predict(&heads, &ds_f)?;
+        let mut five = Confusion::new(&crate::eval::FIVE_CLASS);
+        for (si, s) in ds_valid.iter().enumerate() {
+            let ks: Vec<usize> = (0..ds_f.sentence.len()).filter(|&k| ds_f.sentence[k] == si).collect();
+            if ks.len() == 2 {
+                five.add(s.label, five_class(&p.stance[ks[0]], &p.stance[ks[1]]));
+            }
+        }
+        fig.ds_macro_f1 = five.macro_f1();
+        let p = predict(&heads, &reference_f)?;
+        (fig.reference_right, fig.reference_notes) = check_reference(&reference, &reference_f, &p, &reference_marked, c);
+        progress(format!(
+            "seed {seed} ({:.0} s): role P {:.3} R {:.3} (rule P {:.3} R {:.3}); PLV c-vs-h {:.3}, quad {:.3} (following the stance {:.3}), root {:.3}, marked-pair role {:.3}, third-actor role {:.3}; DS macro-F1 {:.3}; reference {}/4",
+            t0.elapsed().as_secs_f64(),
+            fig.role_precision,
+            fig.role_recall,
+            fig.rule_precision,
+            fig.rule_recall,
+            fig.plv_coop_vs_hostile,
+            fig.plv_quad_accuracy,
+            fig.plv_quad_accuracy_with_stance,
+            fig.plv_root_accuracy,
+            fig.plv_role_recall,
+            fig.plv_third_actor_role_rate,
+            fig.ds_macro_f1,
+            fig.reference_right
+        ));
+        for n in &fig.reference_notes {
+            progress(format!("    {n}"));
+        }
+        per_seed.push((seed, fig));
+        if shipped.is_none() {
+            shipped = Some(heads);
+        }
+    }
+    let heads = shipped.expect("at least one seed");
+    let weights = c.out_dir.join("heads.safetensors");
+    heads.vs.save(&weights).with_context(|| format!("writing {}", weights.display()))?;
+    let mut data_sha256 = BTreeMap::new();
+    for f in ["plv_train.tsv", "directed_sentiment_train.tsv", "directed_sentiment_valid.tsv"] {
+        data_sha256.insert(f.to_string(), sha256_file(&c.stance_data_dir.join(f))?);
+    }
+    data_sha256.insert(c.conll.file_name().unwrap().to_string_lossy().into_owned(), sha256_file(&c.conll)?);
+    let manifest = PairManifest {
+        name: c.model_name.clone(),
+        weights_sha256: sha256_file(&weights)?,
+        stance_weights_sha256: model.weights_sha256.clone(),
+        hidden: c.hidden,
+        roots,
+        stance_from: c.stance_from,
+        role_threshold: c.role_threshold,
+        primary_from: c.primary_from,
+        quad_follows_stance: c.quad_follows_stance,
+        config: config_json,
+        data_sha256,
+        dev_metrics: serde_json::json!({ "shipped_seed": c.seeds[0], "over_seeds": spread(&per_seed) }),
+        trained_at: chrono::Local::now().to_rfc3339(),
+        train_seconds: started.elapsed().as_secs_f64(),
+    };
+    let path = c.out_dir.join("manifest.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n").with_context(|| format!("writing {}", path.display()))?;
+    Ok(HeadsRun { per_seed, manifest, dir: c.out_dir.clone() })
+}
