@@ -8,7 +8,7 @@ CARGO  ?= cargo
 OUT    ?= out
 export CUDA
 
-.PHONY: setup build release test test-core demo notebook bench bench-series train train-heads eval gazetteer sample clean-deps
+.PHONY: setup build release test test-core demo notebook bench bench-series train train-heads eval gazetteer sample segment-eval clean-deps
 
 setup: .deps/libtorch/lib/libtorch_cpu.so .deps/models/all-MiniLM-L6-v2/model.safetensors
 
@@ -53,6 +53,13 @@ bench: release
 	bash scripts/bench/bench_score.sh
 	bash scripts/bench/bench_classify.sh
 	bash scripts/bench/bench_series.sh
+
+# Sentence boundaries: the gold set rebuilt from ../shared/data, then precision/recall of the
+# segmenters on its dev and held-out parts (docs/measurements.md, "Text normalisation").
+segment-eval:
+	$(PYTHON) scripts/data/build_segment_gold.py --data ../shared/data --out $(OUT)/segment_gold
+	$(CARGO) build --workspace --examples
+	./target/debug/examples/segment_eval $(OUT)/segment_gold/dev.jsonl $(OUT)/segment_gold/heldout.jsonl
 
 # Aggregation at scale: series and compare on 10 million synthetic scored rows, with peak memory.
 bench-series: setup

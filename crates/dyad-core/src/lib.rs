@@ -2,7 +2,7 @@
 //! libtorch.
 //!
 //! The stages, one module each, each a plain function over typed records:
-//! [`ingest`] → [`segment`] → [`actors`] → [`dyads`] → ([`stance`]: the scorer interface; the
+//! [`ingest`] → [`normalize`] → [`segment`] → [`actors`] → [`dyads`] → ([`stance`]: the scorer interface; the
 //! scorers live in `dyad-model`) → [`store`] → [`aggregate`] → [`series`] / [`compare`] / [`top`].
 //! [`pipeline`] strings the stages together for `dyad score`; [`schema`] spells every column;
 //! [`records`] holds the statement and scored-row records; [`chart`] draws comparisons.
@@ -15,6 +15,7 @@ pub mod dates;
 pub mod dedup;
 pub mod dyads;
 pub mod ingest;
+pub mod normalize;
 pub mod naming;
 pub mod pair_spec;
 pub mod pipeline;

@@ -97,6 +97,13 @@ impl std::fmt::Display for ScoreSummary {
     }
 }
 
+/// Statements scored between two progress updates.
+const PROGRESS_SLICE: usize = 2048;
+
+fn same_sentence(a: &Statement, b: &Statement) -> bool {
+    a.article_id == b.article_id && a.sentence_id == b.sentence_id
+}
+
 /// Runs `dyad score`.
 pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn StanceScorer) -> Result<ScoreSummary> {
     crate::store::out_format(&opts.output)?;
@@ -197,7 +204,25 @@ pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn Stance
             per_article.push((a.id.clone(), s.len()));
             statements.extend(s);
         }
-        let scored = score_statements(statements, scorer)?;
+        // Scored in slices, so that a chunk with one very long article still shows progress
+        // (a slice never splits a sentence's pairs, which share one encoder pass).
+        let mut scored = Vec::with_capacity(statements.len());
+        let total = statements.len();
+        let mut rest = statements;
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(PROGRESS_SLICE);
+            while cut < rest.len() && same_sentence(&rest[cut - 1], &rest[cut]) {
+                cut += 1;
+            }
+            let tail = rest.split_off(cut);
+            scored.extend(score_statements(rest, scorer)?);
+            rest = tail;
+            if total > PROGRESS_SLICE {
+                let secs = scoring_started.elapsed().as_secs_f64().max(1e-9);
+                let so_far = new_statements + scored.len();
+                pb.set_message(format!("{so_far} statements ({:.1} statements/s; {}/{total} of this chunk)", so_far as f64 / secs, scored.len()));
+            }
+        }
         new_statements += scored.len();
         let mut it = scored.into_iter();
         for (id, n) in per_article {

@@ -130,3 +130,65 @@ fn leaders_only_in_office() {
     let (_, rejected) = g.find_explained("Hassan Rouhani said so.", d("2025-02-04"));
     assert!(rejected[0].reason.contains("not in office"), "{rejected:?}");
 }
+
+/// The statements of an article as (sentence words, source, target, primary), offsets left out.
+fn pairs_of(text: &str) -> Vec<(String, String, String, bool)> {
+    let mut a = article();
+    a.text = text.to_string();
+    statements_of(&a, Gazetteer::builtin())
+        .into_iter()
+        .map(|s| (s.sentence.split_whitespace().collect::<Vec<_>>().join(" "), s.source.code, s.target.code, s.primary))
+        .collect()
+}
+
+/// Greedy hard wrap of every paragraph at `width` columns (what wire and OCR archives do).
+fn hard_wrap(text: &str, width: usize) -> String {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|p| {
+            let mut out = String::new();
+            let mut line = 0;
+            for w in p.split(' ') {
+                if line > 0 && line + 1 + w.chars().count() > width {
+                    out.push('\n');
+                    line = 0;
+                } else if line > 0 {
+                    out.push(' ');
+                    line += 1;
+                }
+                out.push_str(w);
+                line += w.chars().count();
+            }
+            out
+        })
+        .collect();
+    paragraphs.join("\n\n")
+}
+
+/// The reference article hard-wrapped at 72 columns, and as HTML with entities, gives the
+/// same statements as the article itself: same sentences, same pairs, same primary pairs.
+#[test]
+fn wrapped_and_html_copies_read_like_the_original() {
+    let original = article().text;
+    let want = pairs_of(&original);
+    assert!(want.len() > 40, "{} statements", want.len());
+
+    let wrapped = hard_wrap(&original, 72);
+    assert!(wrapped.lines().count() > original.lines().count() + 30, "the copy is not wrapped");
+    let got = pairs_of(&wrapped);
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g, w, "wrapped copy");
+    }
+    assert_eq!(got.len(), want.len());
+
+    let html: String = original
+        .split("\n\n")
+        .map(|p| format!("<p class=\"x\">{}</p>", p.replace('&', "&amp;").replace('’', "&#8217;").replace('“', "&ldquo;")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let from_html = pairs_of(&html);
+    for (g, w) in from_html.iter().zip(&want) {
+        assert_eq!(g, w, "HTML copy");
+    }
+    assert_eq!(from_html.len(), want.len());
+}
