@@ -2,6 +2,7 @@
 //! binary as a user runs it, its golden outputs, and the real model on real text.
 mod support;
 
+mod bad_input;
 mod cli;
 mod golden;
 mod model_pipeline;

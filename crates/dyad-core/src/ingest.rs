@@ -20,6 +20,9 @@ pub struct Article {
     pub title: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// Where the record starts in its file: the line (JSONL, CSV: lines, not records, so
+    /// blank lines and quoted line breaks count), the 1-based row (Parquet), 1 (plain text).
+    pub line: usize,
 }
 
 /// A record that could not be read; `line` is 1-based (0 when the whole file is bad).
@@ -145,14 +148,14 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Str
     })
 }
 
-fn validate(raw: RawRecord, fallback_id: String, opts: &IngestOptions) -> Result<Article, String> {
+fn validate(raw: RawRecord, fallback_id: String, line: usize, opts: &IngestOptions) -> Result<Article, String> {
     let text = raw.text.filter(|t| !t.trim().is_empty()).ok_or("missing or empty field \"text\"")?;
     let id = raw.id.filter(|s| !s.trim().is_empty()).unwrap_or(fallback_id);
     let date = match raw.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => plausible_news_date(parse_date(s).ok_or_else(|| format!("unreadable date {s:?} (expected YYYY-MM-DD)"))?)?,
         None => opts.default_date.ok_or("missing field \"date\" (pass --date to supply one)")?,
     };
-    Ok(Article { id, date, text, title: raw.title, source: raw.source, url: raw.url })
+    Ok(Article { id, date, text, title: raw.title, source: raw.source, url: raw.url, line })
 }
 
 fn read_jsonl(
@@ -190,7 +193,7 @@ fn read_jsonl(
             continue;
         }
         let rec = serde_json::from_str::<RawRecord>(line.trim_end()).map_err(|e| format!("invalid JSON: {e}"));
-        sink(rec.and_then(|r| validate(r, format!("{origin}:{n}"), opts)).map_err(|reason| err(n, reason)));
+        sink(rec.and_then(|r| validate(r, format!("{origin}:{n}"), n, opts)).map_err(|reason| err(n, reason)));
     }
 }
 
@@ -211,7 +214,7 @@ fn read_csv(
             Ok(r) => {
                 let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
                 let raw = r.deserialize::<RawRecord>(Some(&headers)).map_err(|e| format!("bad CSV record: {e}"));
-                sink(raw.and_then(|raw| validate(raw, format!("{origin}:{line}"), opts)).map_err(|reason| err(line, reason)));
+                sink(raw.and_then(|raw| validate(raw, format!("{origin}:{line}"), line, opts)).map_err(|reason| err(line, reason)));
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
@@ -256,7 +259,7 @@ fn read_parquet(
             url: get(&urls, i),
         };
         // Parquet has no lines: report the 1-based row number instead.
-        sink(validate(raw, format!("{origin}:row-{}", i + 1), opts).map_err(|reason| err(i + 1, format!("row {}: {reason}", i + 1))));
+        sink(validate(raw, format!("{origin}:row-{}", i + 1), i + 1, opts).map_err(|reason| err(i + 1, format!("row {}: {reason}", i + 1))));
     }
 }
 
@@ -281,7 +284,7 @@ pub fn text_article(id: String, text: String, opts: &IngestOptions) -> Result<Ar
         .or_else(|| head.iter().find_map(|l| byline_date_regex().find(l)).and_then(|m| parse_date(m.as_str())));
     let date = date.ok_or("no date in the byline (expected e.g. \"By Name February 4, 2025\"); pass --date")?;
     let title = head.iter().map(|l| l.trim()).find(|l| l.len() > 20 && !l.starts_with("By ") && !l.starts_with("Last update"));
-    Ok(Article { id, date, title: title.map(str::to_string), text, source: None, url: None })
+    Ok(Article { id, date, title: title.map(str::to_string), text, source: None, url: None, line: 1 })
 }
 
 #[cfg(test)]

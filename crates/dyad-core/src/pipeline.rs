@@ -106,11 +106,11 @@ fn same_sentence(a: &Statement, b: &Statement) -> bool {
 
 /// Runs `dyad score`.
 pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn StanceScorer) -> Result<ScoreSummary> {
-    crate::store::out_format(&opts.output)?;
     // Fail before any scoring, not after it: the output must be a file we can create.
     if opts.output.is_dir() {
         bail!("{}: is a directory; give a file name ending in .parquet, .csv or .jsonl", opts.output.display());
     }
+    crate::store::out_format(&opts.output)?;
     let started = Instant::now();
     let mut summary = ScoreSummary::default();
 
@@ -120,14 +120,12 @@ pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn Stance
     let mut seen: HashSet<String> = HashSet::new();
     let mut fatal: Option<IngestError> = None;
     for file in &files {
-        let mut line_no = 0usize;
         read_file(file, &opts.ingest, &mut |r| {
-            line_no += 1;
             let r = r.and_then(|a| {
                 if seen.insert(a.id.clone()) {
                     Ok(a)
                 } else {
-                    Err(IngestError { file: file.clone(), line: line_no, reason: format!("duplicate article id {:?} (kept the first)", a.id) })
+                    Err(IngestError { file: file.clone(), line: a.line, reason: format!("duplicate article id {:?} (kept the first)", a.id) })
                 }
             });
             match r {

@@ -126,9 +126,26 @@ pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<Data
         }
         OutFormat::Csv => {
             let mut rdr = csv::Reader::from_path(path).with_context(ctx)?;
+            // An empty file, or another table: name the first missing column, not a row.
+            let headers = rdr.headers().with_context(ctx)?.clone();
+            if let Some(c) = col::REQUIRED.iter().find(|c| !headers.iter().any(|h| h.trim_start_matches('\u{feff}') == **c)) {
+                bail!("{}: column {c:?} missing; is this a file written by `dyad score`?", path.display());
+            }
             let mut rows = Vec::new();
             for (i, r) in rdr.deserialize::<ScoredRow>().enumerate() {
-                rows.push(r.with_context(|| format!("{}:{}: not a scored row", path.display(), i + 2))?);
+                let row = r.map_err(|e| {
+                    // Name the column, not its index.
+                    let column = match e.kind() {
+                        csv::ErrorKind::Deserialize { err, .. } => err.field().and_then(|f| headers.get(f as usize)),
+                        _ => None,
+                    };
+                    let line = e.position().map_or(i + 2, |p| p.line() as usize);
+                    match column {
+                        Some(c) => anyhow::anyhow!("{}:{line}: column {c:?}: {e}; is this a file written by `dyad score`?", path.display()),
+                        None => anyhow::anyhow!("{}:{line}: not a scored row: {e}", path.display()),
+                    }
+                })?;
+                rows.push(row);
             }
             rows_to_frame(&rows)?
         }
