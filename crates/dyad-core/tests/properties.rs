@@ -8,6 +8,10 @@ use dyad_core::normalize::{normalize, normalize_with_origin};
 use dyad_core::segment::{char_slice, split_sentences};
 use proptest::prelude::*;
 
+fn cases() -> u32 {
+    std::env::var("DYAD_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+}
+
 /// News-like text: words, country names, abbreviations, punctuation, quotes, line breaks and
 /// non-ASCII letters, mixed at random.
 fn newsy() -> impl Strategy<Value = String> {
@@ -44,7 +48,8 @@ fn newsy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases in `make test`; `bash scripts/fuzz/run_properties.sh` runs many more.
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     /// Without HTML, normalisation is one char for one; with it, every normalised span maps
     /// back inside the original, in order.
@@ -140,5 +145,37 @@ proptest! {
             }
         });
         prop_assert!(seen <= body.split(|b| *b == b'\n').count(), "at most one article or error per line");
+    }
+
+    /// Any bytes in a .csv, .txt or gzip-compressed file: ingest never panics, every record
+    /// read has text, and every error names a line inside the file.
+    #[test]
+    fn csv_txt_and_gz_ingest_never_panic(
+        body in proptest::collection::vec(prop_oneof![
+            Just(b"id,date,text\n".to_vec()),
+            Just(b"a1,2024-01-10,\"Iran, Iraq\"\n".to_vec()),
+            Just(b"\"".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just("\u{feff}".as_bytes().to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..20),
+        ], 0..12),
+        ext in prop_oneof![Just("csv"), Just("txt"), Just("jsonl.gz"), Just("csv.gz")],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(format!("fuzz.{ext}"));
+        let mut bytes = body.concat();
+        if ext.ends_with(".gz") && bytes.len() % 2 == 0 {
+            use std::io::Write;
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(&bytes).unwrap();
+            bytes = gz.finish().unwrap();
+        }
+        std::fs::write(&p, &bytes).unwrap();
+        let lines = bytes.split(|b| *b == b'\n').count();
+        let opts = IngestOptions { default_date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1) };
+        read_file(&p, &opts, &mut |r| match r {
+            Ok(a) => assert!(!a.text.trim().is_empty()),
+            Err(e) => assert!(ext.ends_with(".gz") || e.line <= lines, "{e} (file has {lines} lines)"),
+        });
     }
 }
