@@ -53,6 +53,8 @@ bench: release
 	bash scripts/bench/bench_score.sh
 	bash scripts/bench/bench_classify.sh
 	bash scripts/bench/bench_series.sh
+	cargo build --workspace --release --examples
+	./target/release/examples/article_scaling ../shared/data/archives/iran_azerbaijan_2025-02-04.txt
 
 # Sentence boundaries: the gold set rebuilt from ../shared/data, then precision/recall of the
 # segmenters on its dev and held-out parts (docs/measurements.md, "Text normalisation").
