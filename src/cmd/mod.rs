@@ -83,6 +83,31 @@ impl ModelArgs {
     }
 }
 
+/// Where a training command writes and runs (train, train-heads).
+#[derive(clap::Args, Debug, Clone)]
+pub struct TrainingRunArgs {
+    /// Write somewhere else than the config's out_dir.
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    /// Folder of the base encoder (default: found from `make setup`).
+    #[arg(long, env = "DYAD_MODEL_DIR", value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Where the encoder runs (cuda needs `make setup CUDA=1`).
+    #[arg(long, value_enum, default_value_t = DeviceKind::Cpu)]
+    pub device: DeviceKind,
+    /// CPU threads for libtorch and the tokenizer (default: all cores).
+    #[arg(long, value_parser = parse_threads)]
+    pub threads: Option<usize>,
+}
+
+impl TrainingRunArgs {
+    /// Sets the thread count; returns the encoder folder and the device.
+    pub fn prepare(&self) -> Result<(PathBuf, tch::Device)> {
+        dyad_model::spec::set_threads(self.threads);
+        Ok((dyad_model::paths::encoder_dir(self.model_dir.as_deref())?, self.device.device()?))
+    }
+}
+
 /// Which statements count, and as which dyad: the filter that `series`, `compare` and `top`
 /// share (`dyad_core::aggregate`).
 #[derive(clap::Args, Debug, Clone)]

@@ -8,6 +8,8 @@ use dyad_core::normalize::{normalize, normalize_with_origin};
 use dyad_core::segment::{char_slice, split_sentences};
 use proptest::prelude::*;
 
+mod common;
+
 fn cases() -> u32 {
     std::env::var("DYAD_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
 }
@@ -72,19 +74,7 @@ proptest! {
     /// four lines or more, is read back as one sentence over the whole text.
     #[test]
     fn wrapped_paragraph_is_one_sentence(words in proptest::collection::vec("[A-Za-z]{1,9},?", 20..200), width in 40usize..90) {
-        let mut text = String::new();
-        let mut line = 0;
-        for w in &words {
-            if line > 0 && line + 1 + w.len() > width {
-                text.push('\n');
-                line = 0;
-            } else if line > 0 {
-                text.push(' ');
-                line += 1;
-            }
-            text.push_str(w);
-            line += w.len();
-        }
+        let text = common::hard_wrap(&words.join(" "), width);
         let sentences = split_sentences(&text);
         if text.lines().count() >= 4 {
             prop_assert_eq!(sentences.len(), 1, "{:?}", text);

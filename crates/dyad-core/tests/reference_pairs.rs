@@ -8,6 +8,8 @@ use dyad_core::pipeline::statements_of;
 use dyad_core::segment::split_sentences;
 use std::collections::BTreeSet;
 
+mod common;
+
 fn reference_article() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/archives/iran_azerbaijan_2025-02-04.txt")
 }
@@ -141,30 +143,6 @@ fn pairs_of(text: &str) -> Vec<(String, String, String, bool)> {
         .collect()
 }
 
-/// Greedy hard wrap of every paragraph at `width` columns (what wire and OCR archives do).
-fn hard_wrap(text: &str, width: usize) -> String {
-    let paragraphs: Vec<String> = text
-        .split("\n\n")
-        .map(|p| {
-            let mut out = String::new();
-            let mut line = 0;
-            for w in p.split(' ') {
-                if line > 0 && line + 1 + w.chars().count() > width {
-                    out.push('\n');
-                    line = 0;
-                } else if line > 0 {
-                    out.push(' ');
-                    line += 1;
-                }
-                out.push_str(w);
-                line += w.chars().count();
-            }
-            out
-        })
-        .collect();
-    paragraphs.join("\n\n")
-}
-
 /// The reference article hard-wrapped at 72 columns, and as HTML with entities, gives the
 /// same statements as the article itself: same sentences, same pairs, same primary pairs.
 #[test]
@@ -173,7 +151,7 @@ fn wrapped_and_html_copies_read_like_the_original() {
     let want = pairs_of(&original);
     assert!(want.len() > 40, "{} statements", want.len());
 
-    let wrapped = hard_wrap(&original, 72);
+    let wrapped = original.split("\n\n").map(|p| common::hard_wrap(p, 72)).collect::<Vec<_>>().join("\n\n");
     assert!(wrapped.lines().count() > original.lines().count() + 30, "the copy is not wrapped");
     let got = pairs_of(&wrapped);
     for (g, w) in got.iter().zip(&want) {
