@@ -8,7 +8,7 @@ CARGO  ?= cargo
 OUT    ?= out
 export CUDA
 
-.PHONY: setup build release test test-core demo notebook bench bench-series train train-heads eval gazetteer sample segment-eval clean-deps
+.PHONY: setup build release test test-core test-browser browser-deps demo notebook bench bench-series train train-heads eval gazetteer sample segment-eval clean-deps
 
 setup: .deps/libtorch/lib/libtorch_cpu.so .deps/models/all-MiniLM-L6-v2/model.safetensors
 
@@ -27,21 +27,36 @@ release: setup
 # dyad-core first: it needs no libtorch and no encoder (`.ci/run` runs it before setup to prove it).
 test: setup
 	$(CARGO) test --workspace
-	$(MAKE) notebook
+	$(MAKE) notebook test-browser
 
 test-core:
 	$(CARGO) test -p dyad-core
 
-# The main job on the bundled sample archive: score → series → compare + chart → top movers.
+# The main job on the bundled demo archive (data/sample/README.md: 5,050 items, 2012-2022):
+# score -> series -> compare + chart -> top movers -> the HTML report.
+DEMO_ARCHIVE = data/sample/demo_archive.jsonl.gz
+DEMO_REPORT_FLAGS = --every 1q --undirected
 demo: build
 	@mkdir -p $(OUT)
-	./target/debug/dyad score data/sample/huffpost_sample.jsonl -o $(OUT)/demo_scored.parquet
+	./target/debug/dyad score $(DEMO_ARCHIVE) -o $(OUT)/demo_scored.parquet
 	./target/debug/dyad series $(OUT)/demo_scored.parquet --every 1y --undirected -o $(OUT)/demo_series.csv
 	./target/debug/dyad compare $(OUT)/demo_scored.parquet USA-RUS USA-CHN USA-IRN --undirected --every 1y \
 	    --plot $(OUT)/demo_compare.png -o $(OUT)/demo_compare.csv
 	./target/debug/dyad top $(OUT)/demo_scored.parquet --from 2012-01-01..2016-12-31 --to 2017-01-01..2022-12-31 \
 	    --min-statements 2 -o $(OUT)/demo_top.csv
-	@echo "demo outputs in $(OUT)/: demo_scored.parquet demo_series.csv demo_compare.csv demo_compare.png demo_top.csv"
+	./target/debug/dyad report $(OUT)/demo_scored.parquet -o $(OUT)/demo_report.html $(DEMO_REPORT_FLAGS) \
+	    --pair USA-SYR --pair TUR-SYR --pair USA-RUS --articles $(DEMO_ARCHIVE)
+	@echo "demo outputs in $(OUT)/: demo_scored.parquet demo_series.csv demo_compare.csv demo_compare.png demo_top.csv demo_report.html"
+
+# The report in headless Chromium (tests/browser/report.test.mjs): renders with no console
+# error, one overview row per dyad, a click on a period lists as many statements as `dyad
+# series` counts for it; screenshot in $(OUT)/demo_report.png. Installs Chromium and
+# playwright-core when missing (scripts/setup/setup_browser.sh).
+browser-deps:
+	bash scripts/setup/setup_browser.sh
+test-browser: demo browser-deps
+	./target/debug/dyad series $(OUT)/demo_scored.parquet $(DEMO_REPORT_FLAGS) -o $(OUT)/demo_report_series.csv
+	node tests/browser/report.test.mjs $(OUT)/demo_report.html $(OUT)/demo_report_series.csv $(OUT)/demo_report.png
 
 # Execute notebooks/*.ipynb on the demo's exports (Python packages into .deps/nb-venv the first time).
 notebook: demo

@@ -325,3 +325,42 @@ fn pair_heads_write_role_and_quad() {
     let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
     assert!(v["p_primary"].as_f64().is_some() && v["quad"].is_string(), "{o}");
 }
+
+/// `dyad report` over the committed v3 scored sample: one page with the data, titles and links
+/// from the archive it was scored from, the command in the footer; a non-.html name is refused
+/// before anything is read. (The page in a real browser: tests/browser/report.test.mjs.)
+#[test]
+fn report_writes_one_offline_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scored = root.join("tests/golden/sample_scored.csv");
+    let page = dir.path().join("report.html");
+    let (_, err) = run_ok(dyad().args(["report", scored.to_str().unwrap(), "-o", page.to_str().unwrap(), "--every", "1y", "--undirected", "--pair", "USA-RUS", "--articles"]).arg(root.join("data/sample/huffpost_sample.jsonl")));
+    assert!(err.contains("dyads") && err.contains("statements listed"), "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("id=\"dyad-data\""));
+    assert!(html.contains("\"shown\":[\"RUS-USA\""), "the asked-for pair is drawn first");
+    assert!(html.contains("huffingtonpost.com"), "article links from --articles");
+    assert!(html.contains("report --") || html.contains("report "), "the command in the footer");
+    assert!(!dir.path().join("report.html.partial").exists());
+
+    let out = dyad().args(["report", scored.to_str().unwrap(), "-o", dir.path().join("r.png").to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name it .html"));
+}
+
+/// `series --plot` draws the asked-for dyads (or the most reported) like `compare --plot`.
+#[test]
+fn series_plot_draws_the_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let scored = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/sample_scored.csv");
+    let svg = dir.path().join("series.svg");
+    run_ok(dyad().args(["series", scored.to_str().unwrap(), "--every", "1y", "--undirected", "--pair", "USA-RUS", "--pair", "CHN-USA", "--plot", svg.to_str().unwrap(), "-o", dir.path().join("s.csv").to_str().unwrap()]));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("RUS–USA") && text.contains("CHN–USA"), "title and legend name both dyads");
+    assert!(text.contains("Source: sample_scored.csv"), "source line");
+    let png = dir.path().join("top.png");
+    run_ok(dyad().args(["series", scored.to_str().unwrap(), "--every", "1y", "--plot", png.to_str().unwrap(), "-o", dir.path().join("t.csv").to_str().unwrap()]));
+    let img = image::open(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (1000, 600));
+}

@@ -55,26 +55,8 @@ pub fn run(a: Args) -> Result<()> {
         super::output::Output(a.output.clone()).write(&mut wide_frame(&c)?, "periods")?;
     }
     if let Some(p) = &a.plot {
-        dyad_core::chart::draw_comparison(&c, p, dyad_core::chart::DEFAULT_SIZE, &source_line(&a.scored, &scored, &c))?;
+        dyad_core::chart::draw_comparison(&c, p, dyad_core::chart::DEFAULT_SIZE, &super::chart_source_line(&a.scored, &scored, &c))?;
         eprintln!("wrote {}", p.display());
     }
     Ok(())
 }
-
-/// The chart's source line: the scored file, the model(s) that scored it, the periods shown.
-fn source_line(path: &std::path::Path, scored: &polars::prelude::DataFrame, c: &dyad_core::compare::Comparison) -> String {
-    let models = scored
-        .column(dyad_core::schema::scored::MODEL)
-        .ok()
-        .and_then(|m| m.unique_stable().ok())
-        .and_then(|m| m.str().ok().map(|s| s.iter().flatten().map(str::to_string).collect::<Vec<_>>()))
-        .filter(|m| !m.is_empty())
-        .map_or("model not recorded".to_string(), |m| format!("model {}", m.join(", ")));
-    let span = match (c.periods.first(), c.periods.last()) {
-        (Some(f), Some(l)) => format!("{} to {}", dyad_core::chart::period_label(c.every, *f), dyad_core::chart::period_label(c.every, *l)),
-        _ => String::new(),
-    };
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string());
-    format!("Source: {name}, scored by dyad ({models}); {span}")
-}
-

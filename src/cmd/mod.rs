@@ -4,6 +4,7 @@ pub mod classify;
 pub mod compare;
 pub mod doctor;
 pub mod eval;
+pub mod report;
 pub mod series;
 pub mod score;
 pub mod top;
@@ -198,3 +199,21 @@ pub fn parse_threads(s: &str) -> Result<usize, String> {
 pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     dyad_core::dates::parse_date(s).ok_or_else(|| format!("unreadable date {s:?} (use YYYY-MM-DD)"))
 }
+
+/// The chart's source line: the scored file, the model(s) that scored it, the periods shown.
+pub fn chart_source_line(path: &std::path::Path, scored: &polars::prelude::DataFrame, c: &dyad_core::compare::Comparison) -> String {
+    let models = scored
+        .column(dyad_core::schema::scored::MODEL)
+        .ok()
+        .and_then(|m| m.unique_stable().ok())
+        .and_then(|m| m.str().ok().map(|s| s.iter().flatten().map(str::to_string).collect::<Vec<_>>()))
+        .filter(|m| !m.is_empty())
+        .map_or("model not recorded".to_string(), |m| format!("model {}", m.join(", ")));
+    let span = match (c.periods.first(), c.periods.last()) {
+        (Some(f), Some(l)) => format!("{} to {}", dyad_core::chart::period_label(c.every, *f), dyad_core::chart::period_label(c.every, *l)),
+        _ => String::new(),
+    };
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string());
+    format!("Source: {name}, scored by dyad ({models}); {span}")
+}
+

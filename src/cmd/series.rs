@@ -25,6 +25,9 @@ pub struct Args {
     /// period itself). Default Z 2.
     #[arg(long, value_name = "Z", num_args = 0..=1, default_missing_value = "2.0")]
     pub spikes: Option<f64>,
+    /// Draw a chart (.png or .svg) of the --pair dyads, or of the six with most statements.
+    #[arg(long, value_name = "CHART")]
+    pub plot: Option<PathBuf>,
     /// Output .csv, .parquet or .json (JSON lines); CSV on stdout when omitted.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -34,7 +37,11 @@ pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     let clock = std::time::Instant::now();
-    let scored = dyad_core::store::read_scored_columns(&a.scored, Some(dyad_core::schema::scored::FOR_AGGREGATION))?;
+    let mut columns = dyad_core::schema::scored::FOR_AGGREGATION.to_vec();
+    if a.plot.is_some() {
+        columns.push(dyad_core::schema::scored::MODEL); // for the chart's source line
+    }
+    let scored = dyad_core::store::read_scored_columns(&a.scored, Some(&columns))?;
     dyad_core::timing::timing("read", clock);
     let opts = SeriesOptions { smooth: a.smooth, spikes: a.spikes, ..a.agg.series_options(pairs) };
     let (rows, removed) = compute_counted(&scored, &opts)?;
@@ -46,5 +53,36 @@ pub fn run(a: Args) -> Result<()> {
     dyad_core::timing::timing("frame", clock);
     super::output::Output(a.output).write(&mut df, "rows")?;
     dyad_core::timing::timing("write", clock);
+    if let Some(p) = &a.plot {
+        plot(&a.scored, &scored, &rows, &opts, p)?;
+    }
+    Ok(())
+}
+
+/// Most dyads a chart can tell apart (one colour each).
+const MAX_PLOTTED: usize = 6;
+
+/// The chart of `series --plot`: the asked-for dyads, else the most reported, drawn as `compare`
+/// draws them (the same aggregation, so the chart's points are the rows written above).
+fn plot(path: &std::path::Path, scored: &polars::prelude::DataFrame, rows: &[dyad_core::series::SeriesRow], opts: &SeriesOptions, chart: &std::path::Path) -> Result<()> {
+    let pairs = if opts.pairs.is_empty() {
+        let mut totals: std::collections::BTreeMap<(&str, &str), i64> = Default::default();
+        for r in rows {
+            *totals.entry((r.source.as_str(), r.target.as_str())).or_default() += r.statements;
+        }
+        let mut by: Vec<_> = totals.into_iter().filter(|(_, n)| *n > 0).collect();
+        by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        by.into_iter().take(MAX_PLOTTED).map(|((s, t), _)| dyad_core::pair_spec::PairSpec { source: s.into(), target: t.into() }).collect()
+    } else if opts.pairs.len() > MAX_PLOTTED {
+        anyhow::bail!("--plot draws at most {MAX_PLOTTED} dyads; {} were given with --pair", opts.pairs.len());
+    } else {
+        opts.pairs.clone()
+    };
+    if pairs.is_empty() {
+        anyhow::bail!("--plot: no dyad has statements to draw");
+    }
+    let c = dyad_core::compare::compare(scored, &SeriesOptions { pairs, smooth: None, ..opts.clone() })?;
+    dyad_core::chart::draw_comparison(&c, chart, dyad_core::chart::DEFAULT_SIZE, &super::chart_source_line(path, scored, &c))?;
+    eprintln!("wrote {}", chart.display());
     Ok(())
 }

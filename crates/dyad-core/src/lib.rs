@@ -3,7 +3,7 @@
 //!
 //! The stages, one module each, each a plain function over typed records:
 //! [`ingest`] → [`normalize`] → [`segment`] → [`actors`] → [`dyads`] → ([`stance`]: the scorer interface; the
-//! scorers live in `dyad-model`) → [`store`] → [`aggregate`] → [`series`] / [`compare`] / [`top`].
+//! scorers live in `dyad-model`) → [`store`] → [`aggregate`] → [`series`] / [`compare`] / [`top`] / [`report`].
 //! [`pipeline`] strings the stages together for `dyad score`; [`schema`] spells every column;
 //! [`records`] holds the statement and scored-row records; [`chart`] draws comparisons.
 
@@ -20,6 +20,7 @@ pub mod naming;
 pub mod pair_spec;
 pub mod pipeline;
 pub mod records;
+pub mod report;
 pub mod schema;
 pub mod segment;
 pub mod series;

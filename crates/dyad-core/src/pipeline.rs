@@ -20,7 +20,10 @@ pub fn statements_of(article: &Article, gazetteer: &Gazetteer) -> Vec<Statement>
     for sentence in split_sentences(&article.text) {
         let mentions = actors.find(&sentence.text);
         for pair in candidate_pairs(&sentence.text, &mentions) {
-            let end = |m: &crate::actors::Mention| PairEnd { code: m.code.clone(), kind: m.kind.clone(), text: m.text.clone(), start: m.start, end: m.end };
+            let end = |m: &crate::actors::Mention| {
+                let (article_start, article_end) = sentence.article_span(m.start, m.end);
+                PairEnd { code: m.code.clone(), kind: m.kind.clone(), text: m.text.clone(), start: m.start, end: m.end, article_start, article_end }
+            };
             out.push(Statement {
                 article_id: article.id.clone(),
                 date: article.date,

@@ -14,9 +14,13 @@ pub struct PairEnd {
     pub kind: String,
     /// The mention as written.
     pub text: String,
-    /// Char offsets of the mention in the sentence.
+    /// Char offsets of the mention in the sentence (what the model reads).
     pub start: usize,
     pub end: usize,
+    /// Char offsets of the mention in the article as read (differ from the sentence's start
+    /// plus `start` only where HTML entities were decoded before it).
+    pub article_start: usize,
+    pub article_end: usize,
 }
 
 /// A directed pair in one sentence of one article, ready to score: everything a scored row
@@ -54,7 +58,6 @@ impl Statement {
         let primary = pair.primary.unwrap_or(self.primary);
         let quad = pair.top_quad().filter(|_| primary);
         let (pc, pn, ph) = (round4(score.p_cooperative), round4(score.p_neutral), round4(score.p_hostile));
-        let sentence_start = self.start as i64;
         ScoredRow {
             article_id: self.article_id,
             date: self.date,
@@ -68,10 +71,10 @@ impl Statement {
             p_neutral: pn,
             p_hostile: ph,
             model: model.to_string(),
-            source_start: sentence_start + self.source.start as i64,
-            source_end: sentence_start + self.source.end as i64,
-            target_start: sentence_start + self.target.start as i64,
-            target_end: sentence_start + self.target.end as i64,
+            source_start: self.source.article_start as i64,
+            source_end: self.source.article_end as i64,
+            target_start: self.target.article_start as i64,
+            target_end: self.target.article_end as i64,
             source: self.source.code,
             target: self.target.code,
             source_text: self.source.text,

@@ -11,9 +11,24 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sentence {
     pub id: usize,
+    /// Char offsets of the sentence in the article as read (before normalisation).
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// Where HTML decoding made `text` differ in length from the article (`&amp;` read as `&`):
+    /// the article's char span of each char of `text`. `None` where `text` is one char for one.
+    pub origin: Option<Vec<(u32, u32)>>,
+}
+
+impl Sentence {
+    /// The article's char span of `text`'s chars `start..end` (a mention's offsets as written
+    /// in the scored row, so `article[start..end]` is what the mention was read from).
+    pub fn article_span(&self, start: usize, end: usize) -> (usize, usize) {
+        match &self.origin {
+            Some(o) if start < end && end <= o.len() => (o[start].0 as usize, o[end - 1].1 as usize),
+            _ => (self.start + start, self.start + end),
+        }
+    }
 }
 
 /// Words that end with a period without ending a sentence (compared without the period,
@@ -90,7 +105,11 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
     let normalized = crate::normalize::normalize_with_origin(text);
     let mut sentences = split_normalized(&normalized.text);
     for s in &mut sentences {
-        (s.start, s.end) = normalized.original_span(s.start, s.end);
+        let (start, end) = normalized.original_span(s.start, s.end);
+        if end - start != s.end - s.start {
+            s.origin = Some((s.start..s.end).map(|k| normalized.original_span(k, k + 1)).map(|(a, b)| (a as u32, b as u32)).collect());
+        }
+        (s.start, s.end) = (start, end);
     }
     sentences
 }
@@ -167,7 +186,7 @@ pub fn split_with(text: &str, acronym_ends_before_sentence_start: bool) -> Vec<S
             e -= 1;
         }
         if e > s {
-            out.push(Sentence { id: out.len(), start: s, end: e, text: chars[s..e].iter().collect() });
+            out.push(Sentence { id: out.len(), start: s, end: e, text: chars[s..e].iter().collect(), origin: None });
         }
     }
     out
@@ -181,6 +200,26 @@ pub fn char_slice(text: &str, start: usize, end: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mention_offsets_point_into_the_article_as_read_after_decoded_entities() {
+        let article = "Iran &amp; Iraq condemned Syria. Turkey &lt;3 Syria.";
+        let sentences = split_sentences(article);
+        let orig: Vec<char> = article.chars().collect();
+        let cut = |a: usize, b: usize| orig[a..b].iter().collect::<String>();
+        assert_eq!(sentences[0].text, "Iran & Iraq condemned Syria.");
+        let syria = sentences[0].text.find("Syria").unwrap(); // ASCII: bytes = chars
+        let (a, b) = sentences[0].article_span(syria, syria + 5);
+        assert_eq!(cut(a, b), "Syria");
+        let (a, b) = sentences[0].article_span(0, 4);
+        assert_eq!(cut(a, b), "Iran");
+        // A sentence with no entity of its own, after one: offsets simply shift.
+        let t = &sentences[1];
+        let at = t.text.find("Syria").unwrap();
+        let (a, b) = t.article_span(at, at + 5);
+        assert_eq!(cut(a, b), "Syria");
+        assert_eq!(cut(t.start, t.end), "Turkey &lt;3 Syria.");
+    }
+
     use super::*;
 
     fn texts(t: &str) -> Vec<String> {

@@ -180,16 +180,28 @@ pub fn compute(scored: &DataFrame, opts: &SeriesOptions) -> Result<Vec<SeriesRow
 
 /// Like [`compute`], also returning how many republished statements were left out.
 pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<SeriesRow>, usize)> {
-    let days = crate::aggregate::days(scored)?;
-    let periods: Vec<i32> = days.iter().map(|&d| to_epoch_days(opts.every.start_of(from_epoch_days(d)))).collect();
+    let selection = select(scored, &opts.filter())?;
+    Ok((compute_selected(scored, opts, &selection)?, selection.republished))
+}
+
+/// Each row's period (days since the epoch of its first day).
+pub fn row_periods(scored: &DataFrame, every: Every) -> Result<Vec<i32>> {
+    Ok(crate::aggregate::days(scored)?.iter().map(|&d| to_epoch_days(every.start_of(from_epoch_days(d)))).collect())
+}
+
+/// The series of the rows `selection` keeps (from [`select`] with `opts.filter()`): callers that
+/// also need the rows behind each number (the report's drill-down) select once and use both.
+pub fn compute_selected(scored: &DataFrame, opts: &SeriesOptions, selection: &Selection) -> Result<Vec<SeriesRow>> {
+    let periods = row_periods(scored, opts.every)?;
     let clock = std::time::Instant::now();
-    let Selection { source: src, target: tgt, counted: one_per_sentence, keep, republished: removed, wanted } = select(scored, &opts.filter())?;
+    let Selection { source: src, target: tgt, counted: one_per_sentence, keep, wanted, .. } = selection;
+    let (src, tgt) = (src.clone(), tgt.clone());
     // The whole archive's span, so every dyad gets the same periods.
     let span = periods.iter().min().zip(periods.iter().max()).map(|(a, b)| (from_epoch_days(*a), from_epoch_days(*b)));
 
     // Volume of the whole archive per period, for the share column.
     let mut totals: std::collections::HashMap<i32, i64> = std::collections::HashMap::new();
-    for (p, &first) in periods.iter().zip(&one_per_sentence) {
+    for (p, &first) in periods.iter().zip(one_per_sentence) {
         if first {
             *totals.entry(*p).or_default() += 1;
         }
@@ -203,7 +215,7 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
         scored.column(input::LABEL)?.clone(),
         confidence_weights(scored, opts.confidence_weighted)?,
     ])?;
-    let df = df.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
+    let df = df.filter(&BooleanChunked::from_slice("keep".into(), keep))?;
     let is = |l: &str| col(input::LABEL).eq(lit(l.to_string())).cast(DataType::Int64);
     // The units averaged: statements, or articles (their statements averaged first).
     let units = if opts.per_article {
@@ -294,7 +306,7 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
         );
     }
     // Requested pairs with no statement at all still get their (empty) rows.
-    for p in &wanted {
+    for p in wanted {
         by_dyad.entry((p.source.clone(), p.target.clone())).or_default();
     }
     if let Some((first, last)) = span {
@@ -330,7 +342,7 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
         }
     }
     crate::timing::timing("dense periods", clock);
-    Ok((out, removed))
+    Ok(out)
 }
 
 /// The weight column: 1, or the model's confidence (highest of the three probabilities).
