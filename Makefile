@@ -43,7 +43,7 @@ demo: build
 	./target/debug/dyad compare $(OUT)/demo_scored.parquet USA-RUS USA-CHN USA-IRN --undirected --every 1y \
 	    --plot $(OUT)/demo_compare.png -o $(OUT)/demo_compare.csv
 	./target/debug/dyad top $(OUT)/demo_scored.parquet --from 2012-01-01..2016-12-31 --to 2017-01-01..2022-12-31 \
-	    --min-statements 2 -o $(OUT)/demo_top.csv
+	    --min-statements 5 -o $(OUT)/demo_top.csv
 	./target/debug/dyad report $(OUT)/demo_scored.parquet -o $(OUT)/demo_report.html $(DEMO_REPORT_FLAGS) \
 	    --pair USA-SYR --pair TUR-SYR --pair USA-RUS --articles $(DEMO_ARCHIVE)
 	@echo "demo outputs in $(OUT)/: demo_scored.parquet demo_series.csv demo_compare.csv demo_compare.png demo_top.csv demo_report.html"

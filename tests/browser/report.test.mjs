@@ -5,7 +5,8 @@
 // SERIES.csv is `dyad series` over the same scored file with the same --every and filters as
 // the report. Checks: the page renders with no console error; the overview has one row per dyad
 // with statements in SERIES.csv; the chart draws the dyads the page opened with; clicking a
-// period on the chart lists as many statements as SERIES.csv reports for it. Saves a screenshot.
+// period on the chart lists as many statements as SERIES.csv reports for it; sorting and
+// filtering the overview work. Saves a screenshot.
 // Exit 0 on success, 1 with the reason otherwise. `make test-browser` installs what is missing.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
@@ -92,9 +93,23 @@ try {
   if (marks === 0) fail("no source mention highlighted in the listed statements");
 
   await page.screenshot({ path: shotPath, fullPage: true });
+
+  // Sort by level (descending), then filter by the first drawn dyad's code.
+  const t1 = Date.now();
+  await page.locator('#overview th[data-sort="level"]').click();
+  const levels = await page.locator("#overview tbody tr td:nth-child(6)").evaluateAll((tds) => tds.map((td) => td.textContent).filter((t) => t !== "–").map(Number));
+  if (levels.some((v, i) => i > 0 && v > levels[i - 1])) fail("sorting by level did not order the overview");
+  const sortMs = Date.now() - t1;
+  const code = key.split("-")[0];
+  await page.fill("#filter", code);
+  const filtered = await page.locator("#overview tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.key));
+  const wantFiltered = withStatements.filter((k) => k.split("-").includes(code)).length;
+  if (filtered.length < wantFiltered || filtered.length >= rows && rows > wantFiltered) fail(`filter ${code}: ${filtered.length} rows, expected at least ${wantFiltered} and fewer than ${rows}`);
+  await page.fill("#filter", "");
   if (errors.length) fail("console errors:\n  " + errors.join("\n  "));
   console.log(`report test passed: ${rows} dyads in the overview, ${shown.length} drawn, ${movers} top movers; ` +
-    `clicking ${key} ${period} listed ${listed} statements as dyad series counts; loaded in ${loadMs} ms; screenshot ${shotPath}`);
+    `clicking ${key} ${period} listed ${listed} statements as dyad series counts; ` +
+    `sorting and filtering checked; loaded in ${loadMs} ms, sorted ${rows} rows in ${sortMs} ms; screenshot ${shotPath}`);
 } catch (e) {
   if (!process.exitCode) { console.error("report test FAILED: " + (e && e.stack || e)); process.exitCode = 1; }
 } finally {
