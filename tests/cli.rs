@@ -364,3 +364,61 @@ fn series_plot_draws_the_series() {
     let img = image::open(&png).unwrap();
     assert_eq!((img.width(), img.height()), (1000, 600));
 }
+
+/// `--shard I/N` into a dataset directory: for N = 1, 2, 3, 7 the union of the shards' part
+/// files holds the rows of one run over the whole input (the same rows, the same values up to
+/// the last digit of a probability where a statement shared its batch with others), and
+/// `series` reads the directory and a glob of it as it reads one file of the same rows.
+#[test]
+fn shards_together_equal_the_whole_and_datasets_read_as_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/huffpost_sample.jsonl")).unwrap();
+    let archive = dir.path().join("in.jsonl");
+    std::fs::write(&archive, sample.lines().take(40).map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let order: Vec<String> = sample.lines().take(40).map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect();
+    let whole = dir.path().join("whole.csv");
+    run_ok(dyad().arg("score").arg(&archive).arg("-o").arg(&whole).arg("--quiet"));
+    for n in [1, 2, 3, 7] {
+        let ds = dir.path().join(format!("ds{n}"));
+        let ds_arg = format!("{}/", ds.display());
+        for i in 0..n {
+            let (_, err) = run_ok(dyad().arg("score").arg(&archive).args(["-o", &ds_arg, "--shard", &format!("{i}/{n}"), "--part-articles", "7", "--quiet"]));
+            assert!(n == 1 || err.contains("left to the other shards"), "{err}");
+        }
+        let mut rows = dyad_core::store::frame_to_rows(&dyad_core::store::read_scored(&ds).unwrap()).unwrap();
+        rows.sort_by_key(|r| order.iter().position(|id| *id == r.article_id).unwrap()); // stable: keeps each article's order
+        let union = dir.path().join(format!("union{n}.csv"));
+        dyad_core::store::write_rows(&rows, &union).unwrap();
+        crate::support::assert_same_scored_csv(&union, &whole);
+        for i in 0..n {
+            let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(ds.join(format!("manifest-{i}of{n}.json"))).unwrap()).unwrap();
+            assert_eq!(m["complete"], true);
+        }
+        if n == 3 {
+            // The directory, a glob of it and one file of the same rows give the same series.
+            let one = dir.path().join("union3.parquet");
+            dyad_core::store::write_rows(&rows, &one).unwrap();
+            let series = |input: &str, out: &str| {
+                let o = dir.path().join(out);
+                run_ok(dyad().args(["series", input, "--every", "1y", "--undirected", "-o", o.to_str().unwrap()]));
+                std::fs::read_to_string(o).unwrap()
+            };
+            let from_file = series(one.to_str().unwrap(), "a.csv");
+            assert_eq!(series(ds.to_str().unwrap(), "b.csv"), from_file);
+            assert_eq!(series(&format!("{}/part-*.parquet", ds.display()), "c.csv"), from_file);
+
+            // A part lost (or never written): --resume scores it again and nothing else.
+            let parts: Vec<_> = std::fs::read_dir(&ds).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "parquet")).collect();
+            let lost = parts.iter().find(|p| p.to_string_lossy().contains("1of3")).unwrap();
+            std::fs::remove_file(lost).unwrap();
+            let again = dyad().arg("score").arg(&archive).args(["-o", &ds_arg, "--shard", "1/3", "--part-articles", "7", "--quiet"]).output().unwrap();
+            assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("--resume"), "refuses without --resume");
+            let (_, err) = run_ok(dyad().arg("score").arg(&archive).args(["-o", &ds_arg, "--shard", "1/3", "--part-articles", "7", "--quiet", "--resume"]));
+            assert!(err.contains("already done (resumed)"), "{err}");
+            assert_eq!(series(ds.to_str().unwrap(), "d.csv"), from_file);
+        }
+    }
+    let bad = dyad().arg("score").arg(&archive).args(["-o", "x/", "--shard", "3/3"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("0 ≤ I < N"));
+}

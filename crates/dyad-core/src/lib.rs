@@ -11,6 +11,7 @@ pub mod actors;
 pub mod aggregate;
 pub mod chart;
 pub mod compare;
+pub mod dataset;
 pub mod dates;
 pub mod dedup;
 pub mod dyads;

@@ -65,6 +65,10 @@ pub struct ScoreOptions {
     /// Articles scored together (statements across them are batched for the model).
     pub chunk_articles: usize,
     pub progress: bool,
+    /// Score only the articles of this shard (`--shard I/N`).
+    pub shard: Option<crate::dataset::Shard>,
+    /// Articles per part file when the output is a dataset directory.
+    pub part_articles: usize,
 }
 
 /// What a run did, printed at the end.
@@ -74,6 +78,8 @@ pub struct ScoreSummary {
     pub articles_skipped: usize,
     pub articles_resumed: usize,
     pub articles_scored: usize,
+    /// Articles left to the other shards (`--shard`).
+    pub articles_other_shards: usize,
     /// Rows in the output (resumed ones included).
     pub statements: usize,
     /// Rows scored by this run.
@@ -96,7 +102,11 @@ impl std::fmt::Display for ScoreSummary {
             self.seconds,
             self.articles_scored as f64 / secs,
             self.statements_scored as f64 / secs
-        )
+        )?;
+        if self.articles_other_shards > 0 {
+            write!(f, "; {} articles left to the other shards", self.articles_other_shards)?;
+        }
+        Ok(())
     }
 }
 
@@ -109,11 +119,15 @@ fn same_sentence(a: &Statement, b: &Statement) -> bool {
 
 /// Runs `dyad score`.
 pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn StanceScorer) -> Result<ScoreSummary> {
-    // Fail before any scoring, not after it: the output must be a file we can create.
-    if opts.output.is_dir() {
-        bail!("{}: is a directory; give a file name ending in .parquet, .csv or .jsonl", opts.output.display());
+    // Fail before any scoring, not after it: the output must be a file we can create, or a
+    // dataset directory (`DIR/`).
+    let dataset = crate::dataset::is_dataset_output(&opts.output);
+    if !dataset {
+        if opts.output.is_dir() {
+            bail!("{}: is a directory; give a file name ending in .parquet, .csv or .jsonl, or DIR/ for a dataset of part files", opts.output.display());
+        }
+        crate::store::out_format(&opts.output)?;
     }
-    crate::store::out_format(&opts.output)?;
     let started = Instant::now();
     let mut summary = ScoreSummary::default();
 
@@ -148,9 +162,34 @@ pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn Stance
         }
     }
     summary.articles_read = articles.len() + summary.articles_skipped;
+    if let Some(shard) = opts.shard {
+        // After the duplicate check over the whole input, so every shard skips the same records.
+        let before = articles.len();
+        articles.retain(|a| shard.contains(&a.id));
+        summary.articles_other_shards = before - articles.len();
+    }
+    if dataset {
+        crate::dataset::score_parts(opts, &articles, &mut summary, scorer.model_name(), &mut |part, output, summary| {
+            score_into_file(opts, part, output, summary, gazetteer, scorer)
+        })?;
+    } else {
+        score_into_file(opts, &articles, &opts.output, &mut summary, gazetteer, scorer)?;
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
 
+/// Scores `articles` into one file (`output`), resumable from its checkpoint; adds to `summary`.
+pub(crate) fn score_into_file(
+    opts: &ScoreOptions,
+    articles: &[Article],
+    output: &std::path::Path,
+    summary: &mut ScoreSummary,
+    gazetteer: &Gazetteer,
+    scorer: &dyn StanceScorer,
+) -> Result<()> {
     // 2. Resume from the checkpoint, or start one.
-    let checkpoint = checkpoint::path_for(&opts.output);
+    let checkpoint = checkpoint::path_for(output);
     let (done, mut rows) = if checkpoint.exists() {
         if !opts.resume {
             bail!(
@@ -186,7 +225,7 @@ pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn Stance
         (HashSet::new(), Vec::new())
     };
     let todo: Vec<&Article> = articles.iter().filter(|a| !done.contains(&a.id)).collect();
-    summary.articles_resumed = articles.len() - todo.len();
+    summary.articles_resumed += articles.len() - todo.len();
     let mut ck = checkpoint::Writer::open(&checkpoint)?;
 
     // 3. Score in chunks of articles; each finished article is appended to the checkpoint.
@@ -237,14 +276,13 @@ pub fn run_score(opts: &ScoreOptions, gazetteer: &Gazetteer, scorer: &dyn Stance
         pb.set_message(format!("{} statements ({:.1} statements/s)", new_statements, new_statements as f64 / secs));
     }
     pb.finish_and_clear();
-    summary.articles_scored = todo.len();
-    summary.statements = rows.len();
-    summary.statements_scored = new_statements;
+    summary.articles_scored += todo.len();
+    summary.statements += rows.len();
+    summary.statements_scored += new_statements;
 
     // 4. Write the output, then drop the checkpoint.
-    write_rows(&rows, &opts.output)?;
+    write_rows(&rows, output)?;
     drop(ck);
     std::fs::remove_file(&checkpoint).ok();
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    Ok(())
 }

@@ -112,7 +112,38 @@ pub fn read_scored(path: &Path) -> Result<DataFrame> {
 }
 
 /// Like [`read_scored`], reading only `columns` from a Parquet file (other formats are read whole).
+///
+/// `path` may also be a dataset directory of part files (`dyad score -o DIR/`) or a glob
+/// (`'out/*.parquet'`, quoted so the shell leaves it): the parts are read and stacked.
 pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {
+    let text = path.to_string_lossy();
+    let parts = if path.is_dir() {
+        Some(crate::dataset::part_files(path)?)
+    } else if !path.exists() && text.contains(['*', '?', '[']) {
+        let mut files: Vec<std::path::PathBuf> =
+            glob::glob(&text).with_context(|| format!("{text}: not a valid glob"))?.filter_map(|p| p.ok()).filter(|p| p.is_file()).collect();
+        files.sort();
+        if files.is_empty() {
+            bail!("{text}: no file matches");
+        }
+        Some(files)
+    } else {
+        None
+    };
+    if let Some(parts) = parts {
+        let mut frames = parts.iter().map(|p| read_one_scored(p, columns));
+        let mut all = frames.next().expect("at least one part")?;
+        for f in frames {
+            let f = f?;
+            anyhow::Context::with_context(all.vstack_mut(&f), || format!("{text}: parts with different columns (scored by different versions?)"))?;
+        }
+        all.align_chunks_par();
+        return Ok(all);
+    }
+    read_one_scored(path, columns)
+}
+
+fn read_one_scored(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {
     let ctx = || format!("reading scored statements from {}", path.display());
     let df = match out_format(path).with_context(ctx)? {
         OutFormat::Parquet => {
