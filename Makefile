@@ -8,7 +8,7 @@ CARGO  ?= cargo
 OUT    ?= out
 export CUDA
 
-.PHONY: setup build release test test-core test-browser browser-deps demo notebook bench bench-series train train-heads eval gazetteer sample segment-eval clean-deps
+.PHONY: setup build release test test-core test-browser browser-deps test-ray ray-deps demo notebook bench bench-series train train-heads eval gazetteer sample segment-eval clean-deps
 
 setup: .deps/libtorch/lib/libtorch_cpu.so .deps/models/all-MiniLM-L6-v2/model.safetensors
 
@@ -27,7 +27,7 @@ release: setup
 # dyad-core first: it needs no libtorch and no encoder (`.ci/run` runs it before setup to prove it).
 test: setup
 	$(CARGO) test --workspace
-	$(MAKE) notebook test-browser
+	$(MAKE) notebook test-browser test-ray
 
 test-core:
 	$(CARGO) test -p dyad-core
@@ -57,6 +57,13 @@ browser-deps:
 test-browser: demo browser-deps
 	./target/debug/dyad series $(OUT)/demo_scored.parquet $(DEMO_REPORT_FLAGS) -o $(OUT)/demo_report_series.csv
 	node tests/browser/report.test.mjs $(OUT)/demo_report.html $(OUT)/demo_report_series.csv $(OUT)/demo_report.png
+
+# dyad_ray (distributed/) on a real local Ray head: the sample scored as 4 shards equals one
+# process row for row, and a worker killed mid-shard is retried with no row lost or doubled.
+ray-deps:
+	PYTHON=$(PYTHON) bash scripts/setup/setup_ray.sh
+test-ray: build ray-deps
+	PYTHONPATH=distributed DYAD=target/debug/dyad .deps/ray-venv/bin/python -m unittest discover -s distributed/tests -v
 
 # Execute notebooks/*.ipynb on the demo's exports (Python packages into .deps/nb-venv the first time).
 notebook: demo
