@@ -11,22 +11,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-PY=${PYTHON:-python3}
 VENV=.deps/nb-venv
 REQ=notebooks/requirements.txt
-STAMP=$VENV/.requirements.sha256
 KERNEL=dyad-nb
 export DYAD_OUT
 DYAD_OUT=$(mkdir -p "${DYAD_OUT:-out}" && cd "${DYAD_OUT:-out}" && pwd)
 
-want=$({ sha256sum "$REQ" | cut -d' ' -f1; "$PY" -c 'import sys; print(sys.version)'; } | sha256sum | cut -d' ' -f1)
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
-  echo "notebooks: installing $REQ into $VENV"
-  rm -rf "$VENV"
-  "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ"
-  echo "$want" >"$STAMP"
-fi
+bash scripts/setup/setup_venv.sh "$VENV" "$REQ" notebooks
 venv_python=$(cd "$VENV/bin" && pwd)/python
 spec=$VENV/share/jupyter/kernels/$KERNEL/kernel.json
 if ! grep -qF "\"$venv_python\"" "$spec" 2>/dev/null; then

@@ -70,13 +70,7 @@ where
     if n == 0 {
         bail!("nothing to draw: the scored file has no dated statements");
     }
-    let unit = match c.every {
-        Every::Day => "day",
-        Every::Week => "week",
-        Every::Month => "month",
-        Every::Quarter => "quarter",
-        Every::Year => "year",
-    };
+    let unit = c.every.unit_name();
     // Title and subtitle above, legend and source line below: none of them covers data.
     let h = root.dim_in_pixel().1;
     let (head, rest) = root.split_vertically(64);

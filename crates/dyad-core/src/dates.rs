@@ -76,6 +76,17 @@ impl std::str::FromStr for Every {
 }
 
 impl Every {
+    /// The period's name in prose: "day", "week", "month", "quarter", "year".
+    pub fn unit_name(self) -> &'static str {
+        match self {
+            Every::Day => "day",
+            Every::Week => "week",
+            Every::Month => "month",
+            Every::Quarter => "quarter",
+            Every::Year => "year",
+        }
+    }
+
     /// The first day of the period holding `d` (weeks start on Monday, ISO 8601).
     pub fn start_of(self, d: NaiveDate) -> NaiveDate {
         match self {

@@ -183,16 +183,6 @@ fn periods_per_year(every: Every) -> f64 {
     }
 }
 
-fn every_name(every: Every) -> &'static str {
-    match every {
-        Every::Day => "day",
-        Every::Week => "week",
-        Every::Month => "month",
-        Every::Quarter => "quarter",
-        Every::Year => "year",
-    }
-}
-
 fn tension_ci(r: &SeriesRow) -> (Option<f64>, Option<f64>) {
     // Tension falls as mean stance rises, so the interval's ends swap.
     r.ci.map_or((None, None), |(lo, hi)| (Some(crate::series::tension_of(hi)), Some(crate::series::tension_of(lo))))
@@ -462,7 +452,7 @@ pub fn build_payload(scored: &DataFrame, opts: &ReportOptions, gazetteer: &Gazet
             scored: opts.scored_name.clone(),
             command: opts.command.clone(),
             models,
-            every: every_name(sopts.every).to_string(),
+            every: sopts.every.unit_name().to_string(),
             undirected: sopts.undirected,
             rows: scored.height(),
             counted: selection.keep.iter().filter(|k| **k).count(),
