@@ -130,9 +130,12 @@ fn fatal_input_and_output_errors_fail_before_scoring() {
     std::fs::write(&good, rec("g1", "2024-01-10", GOOD)).unwrap();
     let file = dir.path().join("plain-file");
     std::fs::write(&file, "x").unwrap();
+    // A directory named like a scored file is a mistake (a plain directory or DIR/ is a dataset).
+    let dir_named_like_a_file = dir.path().join("named.parquet");
+    std::fs::create_dir(&dir_named_like_a_file).unwrap();
     let cases: Vec<(Vec<std::ffi::OsString>, i32, &str)> = vec![
         (vec!["score".into(), dir.path().join("missing.jsonl").into(), "-o".into(), dir.path().join("o.csv").into()], 1, "missing.jsonl"),
-        (vec!["score".into(), good.clone().into(), "-o".into(), dir.path().into()], 1, "is a directory"),
+        (vec!["score".into(), good.clone().into(), "-o".into(), dir_named_like_a_file.clone().into()], 1, "is a directory"),
         (vec!["score".into(), good.clone().into(), "-o".into(), file.join("o.csv").into()], 1, "plain-file"),
         (vec!["score".into(), good.clone().into(), "-o".into(), dir.path().join("o.xlsx").into()], 1, "o.xlsx"),
         (vec!["score".into(), good.clone().into(), "-o".into(), dir.path().join("o.csv").into(), "--threads".into(), "0".into()], 2, "threads"),
