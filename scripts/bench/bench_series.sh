@@ -2,7 +2,10 @@
 # Scale bench for aggregation: `dyad series` and `dyad compare` on a synthetic archive of
 # ROWS scored statements (default 10 million; generated once by crates/dyad-core/examples/gen_scored.rs into
 # target/bench/), timed with peak memory (GNU time's maximum resident set size).
-#   bash scripts/bench/bench_series.sh            ROWS=1000000 for a quicker look
+# The archive carries the dedup key columns as `dyad score` writes them; a copy without them (as
+# files scored before the keys) shows dedup from the text, and both must count the same
+# republished statements.
+#   bash scripts/bench/bench_series.sh            ROWS=1000000 for a quicker look, PROFILE=release
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${ROWS:-10000000}
@@ -11,6 +14,8 @@ if [ "$PROFILE" = release ]; then cargo build --release --bins && cargo build --
 BIN=target/$PROFILE/dyad
 DATA=target/bench/scored_${ROWS}.parquet
 [ -f "$DATA" ] || "target/$PROFILE/examples/gen_scored" "$ROWS" "$DATA"
+OLD=target/bench/scored_${ROWS}_without_keys.parquet
+[ -f "$OLD" ] || GEN_WITHOUT_DEDUP_KEYS=1 "target/$PROFILE/examples/gen_scored" "$ROWS" "$OLD"
 echo "archive: $DATA ($(du -h "$DATA" | cut -f1)), binary $BIN, $(nproc) cores"
 run() {
   local name=$1; shift
@@ -20,6 +25,11 @@ run() {
   printf '%-44s %7.1f s  %6.0f MB peak\n' "$name" "$secs" "$((kb / 1024))"
 }
 run "series --every 1mo (all dyads, dedup)" "$BIN" series "$DATA" --every 1mo -o target/bench/series.parquet
+keyed=$(grep -o '^[0-9]* republished' target/bench/stderr.txt)
+run "  same, file without dedup keys (from text)" "$BIN" series "$OLD" --every 1mo -o target/bench/series_old.parquet
+from_text=$(grep -o '^[0-9]* republished' target/bench/stderr.txt)
+echo "  republished statements counted once: $keyed (keys), $from_text (text)"
+[ "$keyed" = "$from_text" ] || { echo "dedup from keys and from text disagree" >&2; exit 1; }
 run "series --every 1mo --no-dedup" "$BIN" series "$DATA" --every 1mo --no-dedup -o target/bench/series.parquet
 run "series --every 1mo --undirected" "$BIN" series "$DATA" --every 1mo --undirected -o target/bench/series.parquet
 run "series USA-CHN --every 1w --spikes" "$BIN" series "$DATA" --pair USA-CHN --every 1w --spikes -o target/bench/series_one.csv

@@ -45,10 +45,8 @@ pub fn run(a: Args) -> Result<()> {
     if pairs.is_empty() {
         bail!("give at least one pair");
     }
-    let mut columns = dyad_core::schema::scored::FOR_AGGREGATION.to_vec();
-    columns.push(dyad_core::schema::scored::MODEL);
-    let scored = dyad_core::store::read_scored_columns(&a.scored, Some(&columns))?;
     let opts = dyad_core::series::SeriesOptions { spikes: a.spikes, ..a.agg.series_options(pairs) };
+    let scored = super::read_for_aggregation(&a.scored, &[dyad_core::schema::scored::MODEL], opts.dedup)?;
     let c = compare(&scored, &opts)?;
     print!("{}", render_text(&c, g));
     if a.output.is_some() {

@@ -201,6 +201,20 @@ pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 /// The chart's source line: the scored file, the model(s) that scored it, the periods shown.
+/// Reads a scored file, directory or glob for series, compare or top
+/// ([`dyad_core::store::read_for_aggregation`]), saying so when dedup has to work from the text.
+pub fn read_for_aggregation(path: &std::path::Path, extra: &[&str], dedup: bool) -> Result<polars::prelude::DataFrame> {
+    let (scored, from_text) = dyad_core::store::read_for_aggregation(path, extra, dedup)?;
+    if from_text {
+        eprintln!(
+            "note: {} has no dedup key columns (scored before dyad wrote them): finding republished statements from the \
+             sentence text instead, which is slower and holds every sentence in memory; scoring it again writes the keys",
+            path.display()
+        );
+    }
+    Ok(scored)
+}
+
 pub fn chart_source_line(path: &std::path::Path, scored: &polars::prelude::DataFrame, c: &dyad_core::compare::Comparison) -> String {
     let models = scored
         .column(dyad_core::schema::scored::MODEL)

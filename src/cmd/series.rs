@@ -37,13 +37,11 @@ pub fn run(a: Args) -> Result<()> {
     let g = Gazetteer::builtin();
     let pairs = a.pairs.iter().map(|p| parse_pair(p, g)).collect::<Result<Vec<_>>>()?;
     let clock = std::time::Instant::now();
-    let mut columns = dyad_core::schema::scored::FOR_AGGREGATION.to_vec();
-    if a.plot.is_some() {
-        columns.push(dyad_core::schema::scored::MODEL); // for the chart's source line
-    }
-    let scored = dyad_core::store::read_scored_columns(&a.scored, Some(&columns))?;
-    dyad_core::timing::timing("read", clock);
     let opts = SeriesOptions { smooth: a.smooth, spikes: a.spikes, ..a.agg.series_options(pairs) };
+    // The model column for the chart's source line.
+    let extra: &[&str] = if a.plot.is_some() { &[dyad_core::schema::scored::MODEL] } else { &[] };
+    let scored = super::read_for_aggregation(&a.scored, extra, opts.dedup)?;
+    dyad_core::timing::timing("read", clock);
     let (rows, removed) = compute_counted(&scored, &opts)?;
     if opts.dedup {
         eprintln!("{removed} republished statements counted once (--no-dedup keeps them)");

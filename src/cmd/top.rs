@@ -30,8 +30,8 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     check_windows(a.from, a.to)?;
-    let scored = dyad_core::store::read_scored_columns(&a.scored, Some(dyad_core::schema::scored::FOR_AGGREGATION))?;
     let filter = a.filter.filter(Vec::new());
+    let scored = super::read_for_aggregation(&a.scored, &[], filter.dedup)?;
     let movers = top_movers(&scored, a.from, a.to, a.min_statements, &filter)?;
     if filter.dedup {
         eprintln!("republished statements counted once (--no-dedup keeps them)");

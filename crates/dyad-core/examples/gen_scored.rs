@@ -6,6 +6,7 @@
 //! sentence is written in both directions as `dyad score` does (one side usually neutral),
 //! articles hold 3–12 statements, dyads have their own slowly drifting stance, and 8 % of
 //! articles are republished within three days (half of them edited), so dedup has work.
+//! The rows carry dedup keys as `dyad score` writes them, unless GEN_WITHOUT_DEDUP_KEYS=1.
 use dyad_core::stance::Label;
 use dyad_core::store::{rows_to_frame, ScoredRow};
 use polars::prelude::*;
@@ -72,6 +73,9 @@ fn main() -> anyhow::Result<()> {
     let tmp = out.with_extension("parquet.tmp");
     let mut file = std::fs::File::create(&tmp)?;
     let mut writer: Option<polars::io::parquet::write::BatchedWriter<&mut std::fs::File>> = None;
+    // As `dyad score` writes them; GEN_WITHOUT_DEDUP_KEYS=1 writes a file like those scored before
+    // the key columns existed (dedup then works from the text: the bench compares both).
+    let with_keys = std::env::var_os("GEN_WITHOUT_DEDUP_KEYS").is_none();
     let (mut written, mut article) = (0usize, 0usize);
     let mut chunk: Vec<ScoredRow> = Vec::new();
     let mut recent: Vec<(usize, Vec<ScoredRow>)> = Vec::new(); // (day, rows) for republishing
@@ -133,6 +137,13 @@ fn main() -> anyhow::Result<()> {
                         p_primary: Some(if s == a { 0.9 } else { 0.1 }),
                         quad: (s == a).then_some(if stance < 0.0 { dyad_core::stance::Quad::VerbalConflict } else { dyad_core::stance::Quad::VerbalCooperation }),
                         p_quad: (s == a).then_some(0.8),
+                        dedup_copy_key: None,
+                        dedup_band_1: None,
+                        dedup_band_2: None,
+                        dedup_band_3: None,
+                        dedup_band_4: None,
+                        dedup_band_5: None,
+                        dedup_band_6: None,
                     });
                 }
             }
@@ -142,6 +153,9 @@ fn main() -> anyhow::Result<()> {
                 let k = rng.below(recent.len());
                 recent[k] = (day, rows_of_article.clone());
             }
+        }
+        if with_keys {
+            rows_of_article = rows_of_article.into_iter().map(ScoredRow::with_dedup_keys).collect();
         }
         written += rows_of_article.len();
         chunk.extend(rows_of_article);

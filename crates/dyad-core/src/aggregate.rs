@@ -57,15 +57,28 @@ pub(crate) fn days(df: &DataFrame) -> Result<Vec<i32>> {
     Ok(df.column(col::DATE)?.cast(&DataType::Int32)?.i32()?.iter().map(|d| d.unwrap_or(0)).collect())
 }
 
-/// `true` for rows that repeat an earlier statement, exactly or nearly (see [`crate::dedup`]).
+/// `true` for rows that repeat an earlier statement, exactly or nearly (see [`crate::dedup`]):
+/// from the dedup key columns, or from the sentence text where a file has no keys
+/// ([`crate::store::read_for_aggregation`] reads the text then).
 pub fn republished(scored: &DataFrame) -> Result<Vec<bool>> {
-    let (sentences, src, tgt, art) =
-        (strs(scored, col::SENTENCE)?, strs(scored, col::SOURCE)?, strs(scored, col::TARGET)?, strs(scored, col::ARTICLE_ID)?);
+    let (src, tgt, art) = (strs(scored, col::SOURCE)?, strs(scored, col::TARGET)?, strs(scored, col::ARTICLE_ID)?);
     let days = days(scored)?;
-    let rows: Vec<crate::dedup::Occurrence> = (0..sentences.len())
-        .map(|k| crate::dedup::Occurrence { sentence: sentences[k], source: src[k], target: tgt[k], article: art[k], day: days[k] })
-        .collect();
-    Ok(crate::dedup::republished(&rows))
+    let rows: Vec<crate::dedup::Occurrence> =
+        (0..src.len()).map(|k| crate::dedup::Occurrence { source: src[k], target: tgt[k], article: art[k], day: days[k] }).collect();
+    if crate::store::has_dedup_keys(scored) {
+        // Contiguous slices of the integer columns: no copy per row.
+        let columns: Vec<Column> = col::DEDUP_KEYS.iter().map(|c| scored.column(c)?.cast(&DataType::Int64).map(|c| c.rechunk())).collect::<PolarsResult<_>>()?;
+        let slices: Vec<&[i64]> = columns.iter().map(|c| Ok(c.i64()?.cont_slice()?)).collect::<PolarsResult<_>>()?;
+        return Ok(crate::dedup::republished(&rows, |k| {
+            let mut v = [0i64; 1 + crate::dedup::BANDS];
+            for (slot, s) in v.iter_mut().zip(&slices) {
+                *slot = s[k];
+            }
+            crate::dedup::SentenceKeys::from_columns(v)
+        }));
+    }
+    let sentences = strs(scored, col::SENTENCE).map_err(|_| anyhow::anyhow!("dedup needs the dedup key columns or the sentence text; this frame has neither"))?;
+    Ok(crate::dedup::republished_from_text(&rows, &sentences))
 }
 
 /// Applies `f` to a scored frame (from [`crate::store::read_scored_columns`] with

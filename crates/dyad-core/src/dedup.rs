@@ -10,6 +10,11 @@
 //!   matches how republishing happens (days, not years).
 //!
 //! The earliest copy (by date, then article id) stays; the others are flagged.
+//!
+//! The rule needs, per sentence, its exact-copy hash and one hash per MinHash band
+//! ([`SentenceKeys`]). `dyad score` writes them as integer columns (`dedup_copy_key`,
+//! `dedup_band_1` … `dedup_band_6`), so aggregation reads eight bytes per key instead of every
+//! sentence's text; files scored before those columns existed get them computed from the text.
 use polars::prelude::{PlHashMap, PlHashSet};
 use rayon::prelude::*;
 use std::collections::VecDeque;
@@ -18,7 +23,7 @@ use std::collections::VecDeque;
 pub const NEAR_DUPLICATE_WINDOW_DAYS: i32 = 7;
 const HASHES: usize = 24;
 const BAND: usize = 4;
-const BANDS: usize = HASHES / BAND;
+pub const BANDS: usize = HASHES / BAND;
 /// Bands that must agree with one earlier copy: about 0.98 recall at Jaccard 0.9, 0.78 at 0.8,
 /// 0.18 at 0.6 and 0.01 at 0.4 (binomial over 6 bands with P(band) = J⁴).
 const BANDS_NEEDED: usize = 2;
@@ -73,9 +78,48 @@ pub fn signature(words: &[u64]) -> [u64; HASHES] {
     sig
 }
 
-/// One occurrence of a statement, as dedup sees it (the sentence, its pair, where and when).
+/// What dedup needs of a sentence's text: its exact-copy hash (lower-cased words) and one
+/// hash per MinHash band. Independent of the pair: the pair is mixed in when rows are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SentenceKeys {
+    pub copy: u64,
+    pub bands: [u64; BANDS],
+}
+
+impl SentenceKeys {
+    /// The keys of `text` (what `dyad score` writes per row).
+    pub fn of(text: &str) -> SentenceKeys {
+        let w = word_hashes(text);
+        let sig = signature(&w);
+        let mut bands = [0u64; BANDS];
+        for (b, slot) in bands.iter_mut().enumerate() {
+            *slot = sig[b * BAND..(b + 1) * BAND].iter().fold(mix(b as u64 + 101), |h, v| mix(h ^ v));
+        }
+        SentenceKeys { copy: w.iter().fold(0x51u64, |h, x| mix(h ^ x)), bands }
+    }
+
+    /// As the eight-byte signed integers the scored columns hold (bit for bit).
+    pub fn to_columns(self) -> [i64; 1 + BANDS] {
+        let mut out = [self.copy as i64; 1 + BANDS];
+        for (slot, b) in out[1..].iter_mut().zip(self.bands) {
+            *slot = b as i64;
+        }
+        out
+    }
+
+    pub fn from_columns(v: [i64; 1 + BANDS]) -> SentenceKeys {
+        let mut bands = [0u64; BANDS];
+        for (slot, b) in bands.iter_mut().zip(&v[1..]) {
+            *slot = *b as u64;
+        }
+        SentenceKeys { copy: v[0] as u64, bands }
+    }
+}
+
+/// One occurrence of a statement, as dedup sees it (its pair, where and when; the sentence's
+/// keys come separately, see [`republished`]).
+#[derive(Debug, Clone, Copy)]
 pub struct Occurrence<'a> {
-    pub sentence: &'a str,
     pub source: &'a str,
     pub target: &'a str,
     pub article: &'a str,
@@ -83,8 +127,9 @@ pub struct Occurrence<'a> {
     pub day: i32,
 }
 
-/// `true` for each statement that repeats an earlier one (see the module doc).
-pub fn republished(rows: &[Occurrence]) -> Vec<bool> {
+/// `true` for each statement that repeats an earlier one (see the module doc); `keys(k)` gives
+/// row `k`'s [`SentenceKeys`].
+pub fn republished(rows: &[Occurrence], keys: impl Fn(usize) -> SentenceKeys) -> Vec<bool> {
     // Order by (day, article id): rank the distinct article ids once, then sort integer keys
     // (comparing strings 10 million × log n times was most of the time on large archives).
     let mut articles: Vec<&str> = rows.iter().map(|r| r.article).collect();
@@ -95,31 +140,6 @@ pub fn republished(rows: &[Occurrence]) -> Vec<bool> {
         rows.iter().enumerate().map(|(k, r)| (((r.day as i64) << 32) | rank[r.article] as i64, k as u32)).collect();
     keyed.sort_unstable();
     let order: Vec<usize> = keyed.into_iter().map(|(_, k)| k as usize).collect();
-    // Signatures in parallel (the costly part); both directions of a sentence are adjacent
-    // rows with the same text, so each text is hashed once.
-    let texts: Vec<usize> = (0..rows.len()).filter(|&k| k == 0 || rows[k].sentence != rows[k - 1].sentence).collect();
-    // Per text: its exact hash and one hash per band (the signature itself is not kept: 56
-    // bytes per text instead of 200 on archives of millions of sentences).
-    let sigs: Vec<(u64, [u64; BANDS])> = texts
-        .par_iter()
-        .map(|&k| {
-            let w = word_hashes(rows[k].sentence);
-            let sig = signature(&w);
-            let mut bands = [0u64; BANDS];
-            for (b, slot) in bands.iter_mut().enumerate() {
-                *slot = sig[b * BAND..(b + 1) * BAND].iter().fold(mix(b as u64 + 101), |h, v| mix(h ^ v));
-            }
-            (w.iter().fold(0x51u64, |h, x| mix(h ^ x)), bands)
-        })
-        .collect();
-    let mut text_of = vec![0u32; rows.len()];
-    let mut t = 0usize;
-    for (k, slot) in text_of.iter_mut().enumerate() {
-        if t + 1 < texts.len() && texts[t + 1] == k {
-            t += 1;
-        }
-        *slot = t as u32;
-    }
     let mut dup = vec![false; rows.len()];
     let mut exact: PlHashSet<u64> = PlHashSet::default();
     // band key → (kept statement, its day); `live` lists insertions in day order for eviction.
@@ -133,9 +153,9 @@ pub fn republished(rows: &[Occurrence]) -> Vec<bool> {
                 bands.remove(&key);
             }
         }
-        let (text_hash, band_hashes) = &sigs[text_of[i] as usize];
+        let SentenceKeys { copy: text_hash, bands: band_hashes } = keys(i);
         let pair = hash_str(r.source, 7) ^ mix(hash_str(r.target, 11));
-        let exact_key = mix(*text_hash ^ pair);
+        let exact_key = mix(text_hash ^ pair);
         if !exact.insert(exact_key) {
             dup[i] = true;
             continue;
@@ -162,12 +182,41 @@ pub fn republished(rows: &[Occurrence]) -> Vec<bool> {
     dup
 }
 
+/// [`republished`] for rows whose keys are computed here from their sentences (files scored
+/// before the key columns): in parallel, and once per text, as both directions of a sentence
+/// are adjacent rows with the same text.
+pub fn republished_from_text(rows: &[Occurrence], sentences: &[&str]) -> Vec<bool> {
+    let texts: Vec<usize> = (0..sentences.len()).filter(|&k| k == 0 || sentences[k] != sentences[k - 1]).collect();
+    let keys: Vec<SentenceKeys> = texts.par_iter().map(|&k| SentenceKeys::of(sentences[k])).collect();
+    let mut text_of = vec![0u32; sentences.len()];
+    let mut t = 0usize;
+    for (k, slot) in text_of.iter_mut().enumerate() {
+        if t + 1 < texts.len() && texts[t + 1] == k {
+            t += 1;
+        }
+        *slot = t as u32;
+    }
+    republished(rows, |k| keys[text_of[k] as usize])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn st<'a>(sentence: &'a str, article: &'a str, day: i32) -> Occurrence<'a> {
-        Occurrence { sentence, source: "IRN", target: "AZE", article, day }
+    fn st<'a>(sentence: &'a str, article: &'a str, day: i32) -> (&'a str, Occurrence<'a>) {
+        (sentence, Occurrence { source: "IRN", target: "AZE", article, day })
+    }
+
+    /// The rule on texts, checked both ways: keys computed from the text here, and keys as
+    /// `dyad score` writes them (through the integer columns and back).
+    fn republished(rows: &[(&str, Occurrence)]) -> Vec<bool> {
+        let sentences: Vec<&str> = rows.iter().map(|r| r.0).collect();
+        let occ: Vec<Occurrence> = rows.iter().map(|(_, o)| *o).collect();
+        let from_text = republished_from_text(&occ, &sentences);
+        let stored: Vec<[i64; 1 + BANDS]> = sentences.iter().map(|s| SentenceKeys::of(s).to_columns()).collect();
+        let from_columns = super::republished(&occ, |k| SentenceKeys::from_columns(stored[k]));
+        assert_eq!(from_text, from_columns);
+        from_text
     }
 
     #[test]
@@ -194,8 +243,8 @@ mod tests {
     fn the_pair_matters_and_the_earliest_stays() {
         let s = "Iran and Azerbaijan held talks in Baku on energy and transport links.";
         let mut rev = st(s, "a", 5);
-        rev.source = "AZE";
-        rev.target = "IRN";
+        rev.1.source = "AZE";
+        rev.1.target = "IRN";
         // The later copy listed first: the earliest by date is kept whatever the input order.
         assert_eq!(republished(&[st(s, "late", 9), st(s, "early", 5), rev]), [true, false, false]);
     }

@@ -85,7 +85,15 @@ impl Statement {
             p_primary: pair.p_primary.map(round4),
             quad: quad.map(|q| q.0),
             p_quad: quad.map(|q| round4(q.1)),
+            dedup_copy_key: None,
+            dedup_band_1: None,
+            dedup_band_2: None,
+            dedup_band_3: None,
+            dedup_band_4: None,
+            dedup_band_5: None,
+            dedup_band_6: None,
         }
+        .with_dedup_keys()
     }
 }
 
@@ -142,6 +150,39 @@ pub struct ScoredRow {
     pub quad: Option<Quad>,
     #[serde(default)]
     pub p_quad: Option<f64>,
+    /// The sentence's dedup keys ([`crate::dedup::SentenceKeys`], bit for bit as signed
+    /// integers): series, compare and top find republished statements from these without
+    /// reading the text. Empty in files scored before they existed (then computed on read).
+    #[serde(default)]
+    pub dedup_copy_key: Option<i64>,
+    #[serde(default)]
+    pub dedup_band_1: Option<i64>,
+    #[serde(default)]
+    pub dedup_band_2: Option<i64>,
+    #[serde(default)]
+    pub dedup_band_3: Option<i64>,
+    #[serde(default)]
+    pub dedup_band_4: Option<i64>,
+    #[serde(default)]
+    pub dedup_band_5: Option<i64>,
+    #[serde(default)]
+    pub dedup_band_6: Option<i64>,
+}
+
+impl ScoredRow {
+    /// The row with its sentence's dedup keys filled in (call it after the sentence is final).
+    pub fn with_dedup_keys(mut self) -> ScoredRow {
+        let [c, b1, b2, b3, b4, b5, b6] = crate::dedup::SentenceKeys::of(&self.sentence).to_columns();
+        self.dedup_copy_key = Some(c);
+        (self.dedup_band_1, self.dedup_band_2, self.dedup_band_3) = (Some(b1), Some(b2), Some(b3));
+        (self.dedup_band_4, self.dedup_band_5, self.dedup_band_6) = (Some(b4), Some(b5), Some(b6));
+        self
+    }
+
+    /// The dedup key columns, in [`crate::schema::scored::DEDUP_KEYS`] order.
+    pub fn dedup_key_columns(&self) -> [Option<i64>; 7] {
+        [self.dedup_copy_key, self.dedup_band_1, self.dedup_band_2, self.dedup_band_3, self.dedup_band_4, self.dedup_band_5, self.dedup_band_6]
+    }
 }
 
 fn yes() -> bool {

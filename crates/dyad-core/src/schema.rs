@@ -35,21 +35,36 @@ pub mod scored {
     /// Model v3: PLOVER quad class of a primary pair, and its probability.
     pub const QUAD: &str = "quad";
     pub const P_QUAD: &str = "p_quad";
+    /// The sentence's dedup keys (`crate::dedup::SentenceKeys`): the exact-copy hash and one
+    /// hash per MinHash band, 64-bit, written as signed integers.
+    pub const DEDUP_COPY_KEY: &str = "dedup_copy_key";
+    pub const DEDUP_BAND_1: &str = "dedup_band_1";
+    pub const DEDUP_BAND_2: &str = "dedup_band_2";
+    pub const DEDUP_BAND_3: &str = "dedup_band_3";
+    pub const DEDUP_BAND_4: &str = "dedup_band_4";
+    pub const DEDUP_BAND_5: &str = "dedup_band_5";
+    pub const DEDUP_BAND_6: &str = "dedup_band_6";
+    /// The dedup key columns, in the order `crate::dedup::SentenceKeys::to_columns` gives them.
+    pub const DEDUP_KEYS: &[&str] = &[DEDUP_COPY_KEY, DEDUP_BAND_1, DEDUP_BAND_2, DEDUP_BAND_3, DEDUP_BAND_4, DEDUP_BAND_5, DEDUP_BAND_6];
 
     /// Every column, in the order `dyad score` writes them.
     pub const ALL: &[&str] = &[
         ARTICLE_ID, DATE, SENTENCE_ID, START, END, SENTENCE, SOURCE, TARGET, SOURCE_TEXT, TARGET_TEXT, STANCE, LABEL,
         P_COOPERATIVE, P_NEUTRAL, P_HOSTILE, MODEL, SOURCE_START, SOURCE_END, TARGET_START, TARGET_END, SOURCE_KIND,
-        TARGET_KIND, PRIMARY, P_PRIMARY, QUAD, P_QUAD,
+        TARGET_KIND, PRIMARY, P_PRIMARY, QUAD, P_QUAD, DEDUP_COPY_KEY, DEDUP_BAND_1, DEDUP_BAND_2, DEDUP_BAND_3, DEDUP_BAND_4,
+        DEDUP_BAND_5, DEDUP_BAND_6,
     ];
 
     /// Without these a file is not a scored file.
     pub const REQUIRED: &[&str] = &[ARTICLE_ID, DATE, SOURCE, TARGET, STANCE, LABEL];
 
     /// What aggregation (series, compare, top) reads: Parquet files are read for these alone,
-    /// which keeps archive-scale aggregation within memory (offsets and mentions stay on disk).
-    pub const FOR_AGGREGATION: &[&str] =
-        &[ARTICLE_ID, SENTENCE_ID, DATE, SENTENCE, SOURCE, TARGET, STANCE, LABEL, PRIMARY, P_COOPERATIVE, P_NEUTRAL, P_HOSTILE, QUAD, P_PRIMARY];
+    /// which keeps archive-scale aggregation within memory (offsets, mentions and the sentence
+    /// text stay on disk; dedup reads the key columns, or the text of files without them).
+    pub const FOR_AGGREGATION: &[&str] = &[
+        ARTICLE_ID, SENTENCE_ID, DATE, SOURCE, TARGET, STANCE, LABEL, PRIMARY, P_COOPERATIVE, P_NEUTRAL, P_HOSTILE, QUAD, P_PRIMARY,
+        DEDUP_COPY_KEY, DEDUP_BAND_1, DEDUP_BAND_2, DEDUP_BAND_3, DEDUP_BAND_4, DEDUP_BAND_5, DEDUP_BAND_6,
+    ];
 }
 
 /// `dyad series`: one row per dyad and period.

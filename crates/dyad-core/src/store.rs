@@ -60,7 +60,12 @@ pub fn rows_to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
         Column::new(col::P_PRIMARY.into(), rows.iter().map(|r| r.p_primary).collect::<Vec<Option<f64>>>()),
         Column::new(col::QUAD.into(), rows.iter().map(|r| r.quad.map(|q| q.as_str())).collect::<Vec<Option<&str>>>()),
         Column::new(col::P_QUAD.into(), rows.iter().map(|r| r.p_quad).collect::<Vec<Option<f64>>>()),
-    ])?;
+    ]
+    .into_iter()
+    .chain(col::DEDUP_KEYS.iter().enumerate().map(|(k, name)| {
+        Column::new((*name).into(), rows.iter().map(|r| r.dedup_key_columns()[k]).collect::<Vec<Option<i64>>>())
+    }))
+    .collect())?;
     debug_assert_eq!(df.get_column_names().iter().map(|c| c.as_str()).collect::<Vec<_>>(), col::ALL);
     Ok(df)
 }
@@ -141,6 +146,32 @@ pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<Data
         return Ok(all);
     }
     read_one_scored(path, columns)
+}
+
+/// What series, compare and top read: [`col::FOR_AGGREGATION`] and `extra`. With `dedup`, a
+/// file without the dedup key columns (scored before they existed, or with some rows empty) is
+/// read for its sentence text as well, from which [`crate::aggregate`] computes the keys:
+/// `true` in the second place says so (slower, and the text takes memory; scoring again helps).
+pub fn read_for_aggregation(path: &Path, extra: &[&str], dedup: bool) -> Result<(DataFrame, bool)> {
+    let mut columns: Vec<&str> = col::FOR_AGGREGATION.iter().chain(extra).copied().collect();
+    let df = read_scored_columns(path, Some(&columns))?;
+    if !dedup || has_dedup_keys(&df) {
+        return Ok((df, false));
+    }
+    if df.column(col::SENTENCE).is_ok() {
+        return Ok((df, true)); // CSV and JSONL are read whole
+    }
+    columns.push(col::SENTENCE);
+    let df = read_scored_columns(path, Some(&columns))?;
+    if df.column(col::SENTENCE).is_err() {
+        bail!("{}: neither dedup key columns nor a {:?} column to find republished statements from; use --no-dedup", path.display(), col::SENTENCE);
+    }
+    Ok((df, true))
+}
+
+/// Every row has its dedup keys.
+pub fn has_dedup_keys(df: &DataFrame) -> bool {
+    col::DEDUP_KEYS.iter().all(|c| df.column(c).is_ok_and(|c| c.null_count() == 0 && c.dtype().is_integer()))
 }
 
 fn read_one_scored(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {
@@ -248,6 +279,13 @@ fn check_types(mut df: DataFrame, path: &Path) -> Result<DataFrame> {
             return Err(wrong(col::QUAD, column.dtype(), "a PLOVER quad class or empty"));
         }
     }
+    for c in col::DEDUP_KEYS {
+        if let Ok(column) = df.column(c) {
+            if !column.dtype().is_integer() && column.null_count() < column.len() {
+                return Err(wrong(c, column.dtype(), "an integer or empty"));
+            }
+        }
+    }
     for c in [col::ARTICLE_ID, col::DATE, col::SOURCE, col::TARGET, col::STANCE, col::LABEL] {
         let nulls = df.column(c)?.null_count();
         if nulls > 0 {
@@ -297,6 +335,14 @@ pub fn frame_to_rows(df: &DataFrame) -> Result<Vec<ScoredRow>> {
         }
     };
     let (p_primary, p_quad) = (maybe_x(col::P_PRIMARY)?, maybe_x(col::P_QUAD)?);
+    // Files written before the dedup keys lack them: empty (aggregation computes them).
+    let keys: Vec<Vec<Option<i64>>> = col::DEDUP_KEYS
+        .iter()
+        .map(|n| match df.column(n) {
+            Ok(c) => Ok(c.cast(&DataType::Int64)?.i64()?.iter().collect()),
+            Err(_) => Ok(vec![None; df.height()]),
+        })
+        .collect::<Result<_>>()?;
     let quad: Vec<Option<Quad>> = match df.column(col::QUAD) {
         Ok(c) => c
             .cast(&DataType::String)?
@@ -335,6 +381,13 @@ pub fn frame_to_rows(df: &DataFrame) -> Result<Vec<ScoredRow>> {
             p_primary: p_primary[k],
             quad: quad[k],
             p_quad: p_quad[k],
+            dedup_copy_key: keys[0][k],
+            dedup_band_1: keys[1][k],
+            dedup_band_2: keys[2][k],
+            dedup_band_3: keys[3][k],
+            dedup_band_4: keys[4][k],
+            dedup_band_5: keys[5][k],
+            dedup_band_6: keys[6][k],
         })
         .collect())
 }
@@ -436,6 +489,15 @@ pub(crate) mod tests {
             p_primary: Some(0.9),
             quad: (stance != 0.0).then_some(if stance > 0.0 { Quad::VerbalCooperation } else { Quad::MaterialConflict }),
             p_quad: (stance != 0.0).then_some(0.75),
+            // Without keys, as in files scored before them: tests that change the sentence
+            // (`ScoredRow { sentence, ..row(…) }`) get dedup computed from their text.
+            dedup_copy_key: None,
+            dedup_band_1: None,
+            dedup_band_2: None,
+            dedup_band_3: None,
+            dedup_band_4: None,
+            dedup_band_5: None,
+            dedup_band_6: None,
         }
     }
 
