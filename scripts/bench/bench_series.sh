@@ -10,7 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${ROWS:-10000000}
 PROFILE=${PROFILE:-debug}
-if [ "$PROFILE" = release ]; then cargo build --release --bins && cargo build --release -p dyad-core --examples; else cargo build --bins && cargo build -p dyad-core --examples; fi
+# --workspace: the features `make test` resolves, so nothing is rebuilt after it (the root
+# package alone resolves other features and recompiles polars).
+if [ "$PROFILE" = release ]; then cargo build --release --workspace --bins --examples; else cargo build --workspace --bins --examples; fi
 BIN=target/$PROFILE/dyad
 DATA=target/bench/scored_${ROWS}.parquet
 [ -f "$DATA" ] || "target/$PROFILE/examples/gen_scored" "$ROWS" "$DATA"

@@ -129,53 +129,97 @@ pub struct Occurrence<'a> {
 
 /// `true` for each statement that repeats an earlier one (see the module doc); `keys(k)` gives
 /// row `k`'s [`SentenceKeys`].
-pub fn republished(rows: &[Occurrence], keys: impl Fn(usize) -> SentenceKeys) -> Vec<bool> {
-    // Order by (day, article id): rank the distinct article ids once, then sort integer keys
-    // (comparing strings 10 million × log n times was most of the time on large archives).
-    let mut articles: Vec<&str> = rows.iter().map(|r| r.article).collect();
-    articles.sort_unstable();
-    articles.dedup();
-    let rank: PlHashMap<&str, u32> = articles.iter().enumerate().map(|(i, a)| (*a, i as u32)).collect();
-    let mut keyed: Vec<(i64, u32)> =
-        rows.iter().enumerate().map(|(k, r)| (((r.day as i64) << 32) | rank[r.article] as i64, k as u32)).collect();
-    keyed.sort_unstable();
-    let order: Vec<usize> = keyed.into_iter().map(|(_, k)| k as usize).collect();
-    let mut dup = vec![false; rows.len()];
+pub fn republished(rows: &[Occurrence], keys: impl Fn(usize) -> SentenceKeys + Sync) -> Vec<bool> {
+    // Integer ids for articles and directed pairs. A row usually has the article (and often the
+    // pair) of the row before it, so most rows take the previous id without hashing a string.
+    let n = rows.len();
+    let (mut article_ids, mut pair_ids): (PlHashMap<&str, u32>, PlHashMap<(&str, &str), u32>) = Default::default();
+    let (mut article_of, mut pair_of) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for (k, r) in rows.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| &rows[p]);
+        let article = match prev {
+            Some(p) if p.article == r.article => article_of[k - 1],
+            _ => {
+                let next = article_ids.len() as u32;
+                *article_ids.entry(r.article).or_insert(next)
+            }
+        };
+        let pair = match prev {
+            Some(p) if (p.source, p.target) == (r.source, r.target) => pair_of[k - 1],
+            _ => {
+                let next = pair_ids.len() as u32;
+                *pair_ids.entry((r.source, r.target)).or_insert(next)
+            }
+        };
+        article_of.push(article);
+        pair_of.push(pair);
+    }
+    // Within a day, articles go by their id's text (the earliest copy is the one kept).
+    let mut names: Vec<(&str, u32)> = article_ids.into_iter().collect();
+    names.sort_unstable();
+    let mut rank = vec![0u32; names.len()];
+    for (position, (_, id)) in names.iter().enumerate() {
+        rank[*id as usize] = position as u32;
+    }
+    // Copies are looked for within a directed pair only (the pair is part of every key), so each
+    // pair's rows, in (day, article, row) order, are one run that a thread handles with its own
+    // small tables: both cores work, and only the running pairs' tables are in memory.
+    let mut order: Vec<(u32, i64, u32)> =
+        (0..n).map(|k| (pair_of[k], ((rows[k].day as i64) << 32) | rank[article_of[k] as usize] as i64, k as u32)).collect();
+    drop((article_of, pair_of, rank));
+    order.par_sort_unstable();
+    let runs: Vec<&[(u32, i64, u32)]> = order.chunk_by(|a, b| a.0 == b.0).collect();
+    let found: Vec<u32> = runs.par_iter().flat_map_iter(|run| republished_in_pair(rows, run, &keys)).collect();
+    let mut dup = vec![false; n];
+    for k in found {
+        dup[k as usize] = true;
+    }
+    dup
+}
+
+/// The repeated rows of one directed pair; `run` lists its rows in (day, article) order.
+fn republished_in_pair(rows: &[Occurrence], run: &[(u32, i64, u32)], keys: &impl Fn(usize) -> SentenceKeys) -> Vec<u32> {
+    let first = &rows[run[0].2 as usize];
+    let pair = hash_str(first.source, 7) ^ mix(hash_str(first.target, 11));
+    let mut dup = Vec::new();
     let mut exact: PlHashSet<u64> = PlHashSet::default();
     // band key → (kept statement, its day); `live` lists insertions in day order for eviction.
     let mut bands: PlHashMap<u64, (u32, i32)> = PlHashMap::default();
     let mut live: VecDeque<(i32, u64)> = VecDeque::new();
-    for i in order {
-        let r = &rows[i];
+    for &(_, _, i) in run {
+        let r = &rows[i as usize];
         while live.front().is_some_and(|(d, _)| *d < r.day - NEAR_DUPLICATE_WINDOW_DAYS) {
             let (d, key) = live.pop_front().unwrap();
             if bands.get(&key).is_some_and(|(_, kept_day)| *kept_day == d) {
                 bands.remove(&key);
             }
         }
-        let SentenceKeys { copy: text_hash, bands: band_hashes } = keys(i);
-        let pair = hash_str(r.source, 7) ^ mix(hash_str(r.target, 11));
-        let exact_key = mix(text_hash ^ pair);
-        if !exact.insert(exact_key) {
-            dup[i] = true;
+        let SentenceKeys { copy: text_hash, bands: band_hashes } = keys(i as usize);
+        if !exact.insert(mix(text_hash ^ pair)) {
+            dup.push(i);
             continue;
         }
-        let keys: Vec<u64> = band_hashes.iter().map(|h| mix(h ^ pair)).collect();
-        let mut votes: Vec<(u32, usize)> = Vec::new();
-        for k in &keys {
+        let band_keys = band_hashes.map(|h| mix(h ^ pair));
+        // (kept statement, bands agreeing with it)
+        let mut votes = [(0u32, 0usize); BANDS];
+        let mut voters = 0;
+        for k in &band_keys {
             if let Some((kept, _)) = bands.get(k) {
-                match votes.iter_mut().find(|(c, _)| c == kept) {
+                match votes[..voters].iter_mut().find(|(c, _)| c == kept) {
                     Some(v) => v.1 += 1,
-                    None => votes.push((*kept, 1)),
+                    None => {
+                        votes[voters] = (*kept, 1);
+                        voters += 1;
+                    }
                 }
             }
         }
-        if votes.iter().any(|(_, n)| *n >= BANDS_NEEDED) {
-            dup[i] = true;
+        if votes[..voters].iter().any(|(_, n)| *n >= BANDS_NEEDED) {
+            dup.push(i);
             continue;
         }
-        for k in keys {
-            bands.insert(k, (i as u32, r.day));
+        for k in band_keys {
+            bands.insert(k, (i, r.day));
             live.push_back((r.day, k));
         }
     }
