@@ -58,6 +58,7 @@ impl Statement {
         let primary = pair.primary.unwrap_or(self.primary);
         let quad = pair.top_quad().filter(|_| primary);
         let (pc, pn, ph) = (round4(score.p_cooperative), round4(score.p_neutral), round4(score.p_hostile));
+        let [c, b1, b2, b3, b4, b5, b6] = crate::dedup::SentenceKeys::of(&self.sentence).to_columns();
         ScoredRow {
             article_id: self.article_id,
             date: self.date,
@@ -85,15 +86,14 @@ impl Statement {
             p_primary: pair.p_primary.map(round4),
             quad: quad.map(|q| q.0),
             p_quad: quad.map(|q| round4(q.1)),
-            dedup_copy_key: None,
-            dedup_band_1: None,
-            dedup_band_2: None,
-            dedup_band_3: None,
-            dedup_band_4: None,
-            dedup_band_5: None,
-            dedup_band_6: None,
+            dedup_copy_key: Some(c),
+            dedup_band_1: Some(b1),
+            dedup_band_2: Some(b2),
+            dedup_band_3: Some(b3),
+            dedup_band_4: Some(b4),
+            dedup_band_5: Some(b5),
+            dedup_band_6: Some(b6),
         }
-        .with_dedup_keys()
     }
 }
 

@@ -33,6 +33,7 @@ pub fn rows_to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
     let i = |name: &str, f: fn(&ScoredRow) -> i64| Column::new(name.into(), rows.iter().map(f).collect::<Vec<i64>>());
     let x = |name: &str, f: fn(&ScoredRow) -> f64| Column::new(name.into(), rows.iter().map(f).collect::<Vec<f64>>());
     let days: Vec<i32> = rows.iter().map(|r| to_epoch_days(r.date)).collect();
+    let keys: Vec<[Option<i64>; 7]> = rows.iter().map(ScoredRow::dedup_key_columns).collect();
     let df = DataFrame::new_infer_height(vec![
         s(col::ARTICLE_ID, |r| &r.article_id),
         Column::new(col::DATE.into(), days).cast(&DataType::Date)?,
@@ -62,9 +63,7 @@ pub fn rows_to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
         Column::new(col::P_QUAD.into(), rows.iter().map(|r| r.p_quad).collect::<Vec<Option<f64>>>()),
     ]
     .into_iter()
-    .chain(col::DEDUP_KEYS.iter().enumerate().map(|(k, name)| {
-        Column::new((*name).into(), rows.iter().map(|r| r.dedup_key_columns()[k]).collect::<Vec<Option<i64>>>())
-    }))
+    .chain(col::DEDUP_KEYS.iter().enumerate().map(|(k, name)| Column::new((*name).into(), keys.iter().map(|r| r[k]).collect::<Vec<Option<i64>>>())))
     .collect())?;
     debug_assert_eq!(df.get_column_names().iter().map(|c| c.as_str()).collect::<Vec<_>>(), col::ALL);
     Ok(df)
