@@ -6,4 +6,5 @@ mod bad_input;
 mod cli;
 mod golden;
 mod model_pipeline;
+mod mpnet;
 mod stance_model;
