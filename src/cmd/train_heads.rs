@@ -12,7 +12,11 @@ pub struct Args {
     /// Training config (JSON); paths in it are relative to the file.
     #[arg(long, default_value = "models/pairs-train.json")]
     pub config: PathBuf,
-    // The encoder runs on --device; the heads themselves train on CPU.
+    /// With `top_layers` in the config: continue each seed from its last epoch checkpoint
+    /// (`checkpoint-seed{N}.safetensors` in the out_dir; the optimizer state restarts).
+    #[arg(long)]
+    pub resume: bool,
+    // The encoder runs on --device; frozen-encoder heads train on CPU.
     #[command(flatten)]
     pub run: super::TrainingRunArgs,
 }
@@ -25,7 +29,7 @@ pub fn run(a: Args) -> Result<()> {
     let (encoder, device) = a.run.prepare()?;
     let json = serde_json::to_value(&c)?;
     let stance = dyad_model::DirectedStanceModel::load(&encoder, &c.stance_dir, device)?;
-    let run = dyad_train::heads::run(&c, json, &stance, &mut |s| eprintln!("{s}")).context("training the pair heads")?;
+    let run = dyad_train::heads::run(&c, json, &stance, a.resume, &mut |s| eprintln!("{s}")).context("training the pair heads")?;
     println!("{}", serde_json::to_string_pretty(&run.manifest.dev_metrics)?);
     eprintln!("wrote {}/heads.safetensors and manifest.json (seed {})", run.dir.display(), c.seeds[0]);
     Ok(())

@@ -12,7 +12,8 @@
 //! the heads. On disk (`models/pairs/`): `heads.safetensors` and `manifest.json`, which names the
 //! stance weights' sha256 the heads were trained over (heads over another encoder are refused).
 use crate::directed::{fold_quote, sha256_file, DirectedStanceModel};
-use crate::encoder::{Batch, Encoder, FastBert, MAX_TOKENS};
+use crate::encoder::MAX_TOKENS;
+use crate::mpnet::MpnetEncoder;
 use anyhow::{bail, Context, Result};
 use dyad_core::stance::{PairScore, StanceInput, StanceScore, StanceScorer};
 use rust_tokenizers::tokenizer::Tokenizer;
@@ -22,14 +23,89 @@ use std::path::Path;
 use tch::nn::{self, Module};
 use tch::{Device, Kind, Tensor};
 
-const CLS: i64 = 101;
-const SEP: i64 = 102;
-const HIDDEN: i64 = 384;
 /// Position features of a pair: order (+1 source first, −1 target first), signed distance in
 /// word pieces / 32 (clamped to ±4), 1 / number of mentions in the sentence.
 const POSITION_FEATURES: i64 = 3;
-/// Length of a pair's feature vector.
-pub const FEATURES: i64 = 4 * HIDDEN + POSITION_FEATURES;
+
+/// Length of a pair's feature vector over an encoder of width `hidden`.
+pub fn feature_count(hidden: i64) -> i64 {
+    4 * hidden + POSITION_FEATURES
+}
+
+/// The encoder the pair heads read once per sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairEncoderKind {
+    /// The trained stance model's all-MiniLM-L6-v2 (`models/stance`), 384 wide.
+    #[default]
+    StanceModel,
+    /// all-mpnet-base-v2 as setup fetches it (`make setup-accurate`), 768 wide, not fine-tuned.
+    Mpnet,
+}
+
+impl PairEncoderKind {
+    pub fn hidden(self) -> i64 {
+        match self {
+            PairEncoderKind::StanceModel => 384,
+            PairEncoderKind::Mpnet => 768,
+        }
+    }
+}
+
+/// The ids that open and close an encoder's input, and the window's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Specials {
+    pub cls: i64,
+    pub sep: i64,
+    pub max_tokens: usize,
+}
+
+impl Specials {
+    /// BERT's [CLS] and [SEP] (all-MiniLM-L6-v2).
+    pub const BERT: Specials = Specials { cls: 101, sep: 102, max_tokens: MAX_TOKENS };
+    /// MPNet's `<s>` and `</s>`; the same 128-piece window as MiniLM (news sentences rarely
+    /// need more, and the window keeps the mentions' region).
+    pub const MPNET: Specials = Specials { cls: 0, sep: 2, max_tokens: MAX_TOKENS };
+}
+
+/// An encoder as the pair heads use it: word pieces with mention ranges, then every token's
+/// last hidden state, one pass per sentence.
+pub enum SentenceEncoder<'a> {
+    StanceModel(&'a DirectedStanceModel),
+    Mpnet(&'a MpnetEncoder),
+}
+
+impl SentenceEncoder<'_> {
+    pub fn kind(&self) -> PairEncoderKind {
+        match self {
+            SentenceEncoder::StanceModel(_) => PairEncoderKind::StanceModel,
+            SentenceEncoder::Mpnet(_) => PairEncoderKind::Mpnet,
+        }
+    }
+
+    pub fn encode(&self, text: &str, mentions: &[(usize, usize)]) -> EncodedSentence {
+        match self {
+            SentenceEncoder::StanceModel(m) => encode_sentence(&m.encoder.tokenizer, text, mentions, m.folds_quotes(), Specials::BERT),
+            SentenceEncoder::Mpnet(m) => encode_sentence(&m.tokenizer, text, mentions, true, Specials::MPNET),
+        }
+    }
+
+    /// Last hidden states `[b, len, hidden]` of padded id sequences.
+    pub fn hidden_all(&self, seqs: &[Vec<i64>]) -> Result<Tensor> {
+        Ok(match self {
+            SentenceEncoder::StanceModel(m) => {
+                let fast = m.fast().context("the stance model has no inference path")?;
+                fast.hidden_all(&m.encoder.pad(seqs))
+            }
+            SentenceEncoder::Mpnet(m) => m.hidden(&m.pad(seqs), false),
+        })
+    }
+
+    /// One pass per sentence, in length-sorted batches.
+    pub fn states(&self, sentences: &[EncodedSentence], batch_size: usize) -> Result<Vec<SentenceStates>> {
+        sentence_states(&|seqs: &[Vec<i64>]| self.hidden_all(seqs), sentences, batch_size)
+    }
+}
 
 /// A sentence's word-piece ids and, for each mention, its token range in them (empty when the
 /// mention fell outside the [`MAX_TOKENS`] window).
@@ -48,6 +124,7 @@ pub fn encode_sentence(
     text: &str,
     mentions: &[(usize, usize)],
     fold_quotes: bool,
+    specials: Specials,
 ) -> EncodedSentence {
     let chars: Vec<char> = text.chars().map(|c| if fold_quotes { fold_quote(c) } else { c }).collect();
     let n = chars.len();
@@ -70,7 +147,7 @@ pub fn encode_sentence(
     }
     at_cut.insert(n, body.len());
     let ranges: Vec<(usize, usize)> = spans.iter().map(|(a, b)| (at_cut[a], at_cut[b])).collect();
-    let room = MAX_TOKENS - 2;
+    let room = specials.max_tokens - 2;
     let window = if body.len() <= room {
         0..body.len()
     } else {
@@ -87,9 +164,9 @@ pub fn encode_sentence(
         }
     };
     let mut ids = Vec::with_capacity(window.len() + 2);
-    ids.push(CLS);
+    ids.push(specials.cls);
     ids.extend_from_slice(&body[window.clone()]);
-    ids.push(SEP);
+    ids.push(specials.sep);
     let ranges = ranges
         .iter()
         .map(|&(a, b)| {
@@ -113,42 +190,49 @@ pub struct SentenceStates {
     pub starts: Vec<usize>,
 }
 
-/// One pass per sentence, in length-sorted batches.
-pub fn sentence_states(fast: &FastBert, encoder: &Encoder, sentences: &[EncodedSentence], batch_size: usize) -> Vec<SentenceStates> {
+/// What the pair features read from one sentence's last hidden states `[len, hidden]` (padding
+/// past the sentence is never read). Differentiable: training the encoder's top layers goes
+/// through it.
+pub fn states_of(hs: &Tensor, s: &EncodedSentence) -> SentenceStates {
+    let cls = hs.get(0);
+    let ms: Vec<Tensor> = s
+        .ranges
+        .iter()
+        .map(|&(a, e)| if e > a { hs.narrow(0, a as i64, (e - a) as i64).mean_dim([0i64].as_slice(), false, Kind::Float) } else { cls.shallow_clone() })
+        .collect();
+    let mentions = if ms.is_empty() { Tensor::zeros([0, hs.size()[1]], (Kind::Float, hs.device())) } else { Tensor::stack(&ms, 0) };
+    SentenceStates { cls, mentions, starts: s.ranges.iter().map(|r| r.0).collect() }
+}
+
+/// One pass per sentence through `hidden_all` (padded ids → `[b, len, hidden]`), in
+/// length-sorted batches.
+pub fn sentence_states(hidden_all: &dyn Fn(&[Vec<i64>]) -> Result<Tensor>, sentences: &[EncodedSentence], batch_size: usize) -> Result<Vec<SentenceStates>> {
     let mut order: Vec<usize> = (0..sentences.len()).collect();
     order.sort_by_key(|&i| sentences[i].ids.len());
     let mut out: Vec<Option<SentenceStates>> = (0..sentences.len()).map(|_| None).collect();
-    tch::no_grad(|| {
+    tch::no_grad(|| -> Result<()> {
         for chunk in order.chunks(batch_size.max(1)) {
             let seqs: Vec<Vec<i64>> = chunk.iter().map(|&i| sentences[i].ids.clone()).collect();
-            let batch: Batch = encoder.pad(&seqs);
-            let h = fast.hidden_all(&batch).to_device(Device::Cpu);
+            let h = hidden_all(&seqs)?.to_device(Device::Cpu);
             for (b, &i) in chunk.iter().enumerate() {
-                let s = &sentences[i];
-                let hs = h.get(b as i64);
-                let cls = hs.get(0);
-                let ms: Vec<Tensor> = s
-                    .ranges
-                    .iter()
-                    .map(|&(a, e)| if e > a { hs.narrow(0, a as i64, (e - a) as i64).mean_dim([0i64].as_slice(), false, Kind::Float) } else { cls.shallow_clone() })
-                    .collect();
-                let mentions = if ms.is_empty() { Tensor::zeros([0, HIDDEN], (Kind::Float, Device::Cpu)) } else { Tensor::stack(&ms, 0) };
-                out[i] = Some(SentenceStates { cls, mentions, starts: s.ranges.iter().map(|r| r.0).collect() });
+                out[i] = Some(states_of(&h.get(b as i64), &sentences[i]));
             }
         }
-    });
-    out.into_iter().map(|s| s.expect("every sentence encoded")).collect()
+        Ok(())
+    })?;
+    Ok(out.into_iter().map(|s| s.expect("every sentence encoded")).collect())
 }
 
-/// Features `[pairs, FEATURES]` of ordered mention pairs (i = source, j = target) of one sentence.
+/// Features `[pairs, feature_count(hidden)]` of ordered mention pairs (i = source, j = target) of one sentence.
 pub fn pair_features(states: &SentenceStates, pairs: &[(usize, usize)]) -> Tensor {
     let p = pairs.len() as i64;
     let k = states.mentions.size()[0].max(1) as f32;
-    let idx = |f: fn(&(usize, usize)) -> usize| Tensor::from_slice(&pairs.iter().map(|x| f(x) as i64).collect::<Vec<_>>());
+    let device = states.mentions.device();
+    let idx = |f: fn(&(usize, usize)) -> usize| Tensor::from_slice(&pairs.iter().map(|x| f(x) as i64).collect::<Vec<_>>()).to_device(device);
     let (si, ti) = (idx(|x| x.0), idx(|x| x.1));
     let s = states.mentions.index_select(0, &si);
     let t = states.mentions.index_select(0, &ti);
-    let cls = states.cls.unsqueeze(0).expand([p, HIDDEN], false);
+    let cls = states.cls.unsqueeze(0).expand([p, states.cls.size()[0]], false);
     let mut pos: Vec<f32> = Vec::with_capacity(pairs.len() * POSITION_FEATURES as usize);
     for &(i, j) in pairs {
         let (a, b) = (states.starts[i] as f32, states.starts[j] as f32);
@@ -156,7 +240,7 @@ pub fn pair_features(states: &SentenceStates, pairs: &[(usize, usize)]) -> Tenso
         pos.push(((b - a) / 32.0).clamp(-4.0, 4.0));
         pos.push(1.0 / k);
     }
-    let pos = Tensor::from_slice(&pos).view([p, POSITION_FEATURES]);
+    let pos = Tensor::from_slice(&pos).view([p, POSITION_FEATURES]).to_device(device);
     let prod = &s * &t;
     Tensor::cat(&[cls, s, t, prod, pos], 1)
 }
@@ -185,11 +269,12 @@ pub struct PairHeads {
 }
 
 impl PairHeads {
-    pub fn new(device: Device, hidden: i64, roots: usize, dropout: f64) -> PairHeads {
+    /// Heads over an encoder of width `encoder_hidden`, with a shared layer `hidden` wide.
+    pub fn new(device: Device, encoder_hidden: i64, hidden: i64, roots: usize, dropout: f64) -> PairHeads {
         let vs = nn::VarStore::new(device);
         let r = vs.root();
         PairHeads {
-            hidden: nn::linear(&r / "hidden", FEATURES, hidden, Default::default()),
+            hidden: nn::linear(&r / "hidden", feature_count(encoder_hidden), hidden, Default::default()),
             role: nn::linear(&r / "role", hidden + 1, 1, Default::default()),
             stance: nn::linear(&r / "stance", hidden, 3, Default::default()),
             quad: nn::linear(&r / "quad", hidden, 4, Default::default()),
@@ -199,7 +284,7 @@ impl PairHeads {
         }
     }
 
-    /// `x`: `[n, FEATURES]`; `rule`: `[n]` 1.0 where the word-order rule calls the pair primary.
+    /// `x`: `[n, feature_count(encoder hidden)]`; `rule`: `[n]` 1.0 where the word-order rule calls the pair primary.
     pub fn forward(&self, x: &Tensor, rule: &Tensor, train: bool) -> HeadOutputs {
         let h = self.hidden.forward(&x.dropout(self.dropout, train)).gelu("none").dropout(self.dropout, train);
         let role_in = Tensor::cat(&[&h, &rule.to_kind(Kind::Float).unsqueeze(1)], 1);
@@ -267,6 +352,15 @@ pub struct PairManifest {
     pub weights_sha256: String,
     /// The stance model whose encoder the heads read (its weights' sha256).
     pub stance_weights_sha256: String,
+    /// The encoder the heads read (the stance model's unless this says otherwise).
+    #[serde(default)]
+    pub encoder: PairEncoderKind,
+    /// With fine-tuned top layers: sha256 of `encoder_top.safetensors` (those layers, fp16,
+    /// over the base weights setup fetches) and the first of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoder_overlay_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoder_trained_from_layer: Option<usize>,
     pub hidden: i64,
     /// PLOVER root events, in the root head's output order.
     pub roots: Vec<String>,
@@ -333,7 +427,10 @@ impl PairModel {
                 stance.weights_sha256
             );
         }
-        let mut heads = PairHeads::new(stance.encoder.device, manifest.hidden, manifest.roots.len(), 0.0);
+        if manifest.encoder != PairEncoderKind::StanceModel {
+            bail!("{}: these heads read {:?}, which `dyad score` does not load yet (only heads over the stance model's encoder)", dir.display(), manifest.encoder);
+        }
+        let mut heads = PairHeads::new(stance.encoder.device, manifest.encoder.hidden(), manifest.hidden, manifest.roots.len(), 0.0);
         heads.vs.load(&weights).with_context(|| format!("loading {}", weights.display()))?;
         Ok(PairModel::new(stance, heads, manifest))
     }
@@ -345,7 +442,6 @@ impl PairModel {
 
     /// Head outputs (softmaxed; role as a probability) for each input, one pass per sentence.
     pub fn heads_for(&self, inputs: &[StanceInput], rule_primary: &[bool]) -> Result<(Vec<f32>, Vec<[f32; 3]>, Vec<[f32; 4]>, Vec<Vec<f32>>)> {
-        let fast = self.stance.fast().context("the stance model has no inference path")?;
         // Sentences in order of first appearance, each with its distinct mention spans.
         let mut sentence_of: HashMap<&str, usize> = HashMap::new();
         let mut sentences: Vec<(&str, Vec<(usize, usize)>)> = Vec::new();
@@ -370,9 +466,9 @@ impl PairModel {
             use rayon::prelude::*;
             let tok = &self.stance.encoder.tokenizer;
             let fold = self.stance.folds_quotes();
-            sentences.par_iter().map(|(t, m)| encode_sentence(tok, t, m, fold)).collect()
+            sentences.par_iter().map(|(t, m)| encode_sentence(tok, t, m, fold, Specials::BERT)).collect()
         };
-        let states = sentence_states(fast, &self.stance.encoder, &encoded, self.batch_size);
+        let states = SentenceEncoder::StanceModel(&self.stance).states(&encoded, self.batch_size)?;
         let mut by_sentence: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); sentences.len()];
         for (k, &(si, s, t)) in pair_at.iter().enumerate() {
             by_sentence[si].push((k, s, t));
@@ -477,8 +573,8 @@ mod tests {
             (a, a + w.chars().count())
         };
         let mentions = [span("Tehran"), span("Israel"), span("Azerbaijan")];
-        let e = encode_sentence(&tok, text, &mentions, true);
-        assert_eq!((e.ids[0], *e.ids.last().unwrap()), (CLS, SEP));
+        let e = encode_sentence(&tok, text, &mentions, true, Specials::BERT);
+        assert_eq!((e.ids[0], *e.ids.last().unwrap()), (Specials::BERT.cls, Specials::BERT.sep));
         for (m, w) in mentions.iter().zip(["Tehran", "Israel", "Azerbaijan"]) {
             let (a, b) = e.ranges[mentions.iter().position(|x| x == m).unwrap()];
             assert_eq!(e.ids[a..b], ids_of(w)[..], "{w}");
@@ -489,13 +585,13 @@ mod tests {
         // A long sentence: the window keeps every mention when they fit, one far away is cut.
         let long = format!("{} Iran warned Israel. {}", "word ".repeat(200), "more ".repeat(200));
         let (i, s) = (long.find("Iran").unwrap(), long.find("Israel").unwrap());
-        let e = encode_sentence(&tok, &long, &[(i, i + 4), (s, s + 6)], false);
+        let e = encode_sentence(&tok, &long, &[(i, i + 4), (s, s + 6)], false, Specials::BERT);
         assert_eq!(e.ids.len(), MAX_TOKENS);
         assert_eq!(e.ids[e.ranges[0].0..e.ranges[0].1], ids_of("Iran")[..]);
         assert_eq!(e.ids[e.ranges[1].0..e.ranges[1].1], ids_of("Israel")[..]);
         // Mentions further apart than the window: the first is kept, the far one is marked cut
         // (its pairs then read the [CLS] state for it).
-        let e = encode_sentence(&tok, &long, &[(0, 4), (s, s + 6)], false);
+        let e = encode_sentence(&tok, &long, &[(0, 4), (s, s + 6)], false, Specials::BERT);
         assert_eq!(e.ids[e.ranges[0].0..e.ranges[0].1], ids_of("word")[..]);
         assert_eq!(e.ranges[1], (0, 0));
     }

@@ -24,7 +24,8 @@ use dyad_core::actors::{ArticleActors, Gazetteer, Mention, Via};
 use dyad_core::dyads::candidate_pairs;
 use dyad_core::stance::{Label, Quad, StanceInput, StanceScore, StanceScorer};
 use dyad_model::directed::{sha256_file, DirectedStanceModel};
-use dyad_model::pair_heads::{encode_sentence, pair_features, quad_consistent_with, sentence_states, PairHeads, PairManifest, PrimaryFrom, StanceFrom};
+use dyad_model::mpnet::MpnetEncoder;
+use dyad_model::pair_heads::{feature_count, pair_features, quad_consistent_with, HeadOutputs, PairEncoderKind, PairHeads, PairManifest, PrimaryFrom, SentenceEncoder, SentenceStates, StanceFrom};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -58,6 +59,14 @@ pub struct HeadsConfig {
     /// Roots with fewer training pairs than this are left out of the root head.
     pub min_root_examples: usize,
     pub stance_from: StanceFrom,
+    /// The encoder whose states the heads read: the stance model's (default) or the
+    /// all-mpnet-base-v2 base, frozen (`make setup-accurate`).
+    #[serde(default)]
+    pub encoder: PairEncoderKind,
+    /// With `encoder: mpnet`: fine-tune its top layers with the heads (see [`crate::top_layers`]);
+    /// without it the encoder is frozen and the heads train on cached features.
+    #[serde(default)]
+    pub top_layers: Option<TopLayersConfig>,
     /// Which decision fills `primary` (see `PrimaryFrom`); the reference check follows it.
     pub primary_from: PrimaryFrom,
     /// The quad's cooperation/conflict half follows the pair's stance (see
@@ -76,6 +85,19 @@ pub struct HeadsConfig {
     pub model_name: String,
 }
 
+/// How the top layers of the encoder are fine-tuned under the heads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopLayersConfig {
+    /// How many of the encoder's last layers train (the rest are frozen and run once).
+    pub layers: usize,
+    pub epochs: usize,
+    /// Sentences per batch (each brings all its pairs).
+    pub batch_sentences: usize,
+    /// Learning rate of the encoder's layers (the heads use `lr`).
+    pub encoder_lr: f64,
+}
+
 pub fn load_config(path: &Path) -> Result<HeadsConfig> {
     let mut c: HeadsConfig = serde_json::from_str(&std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?)
         .with_context(|| format!("parsing {}", path.display()))?;
@@ -87,6 +109,9 @@ pub fn load_config(path: &Path) -> Result<HeadsConfig> {
     }
     if c.seeds.is_empty() {
         bail!("{}: `seeds` is empty", path.display());
+    }
+    if c.top_layers.is_some() && c.encoder != PairEncoderKind::Mpnet {
+        bail!("{}: `top_layers` fine-tunes all-mpnet-base-v2 and needs `\"encoder\": \"mpnet\"`", path.display());
     }
     Ok(c)
 }
@@ -255,32 +280,35 @@ pub struct FeatureSet {
     pub sentence: Vec<usize>,
 }
 
-/// Encodes every sentence once with the stance model's encoder and builds its pairs' features.
-pub fn features(model: &DirectedStanceModel, sentences: &[PairSentence], progress: &mut dyn FnMut(String)) -> Result<FeatureSet> {
-    let fast = model.fast().context("the stance model has no inference path")?;
-    let encoded: Vec<_> = sentences.iter().map(|s| encode_sentence(&model.encoder.tokenizer, &s.text, &s.mentions, model.folds_quotes())).collect();
+/// Encodes every sentence once with `encoder` and builds its pairs' features.
+pub fn features(encoder: &SentenceEncoder<'_>, sentences: &[PairSentence], progress: &mut dyn FnMut(String)) -> Result<FeatureSet> {
+    let encoded: Vec<_> = sentences.iter().map(|s| encoder.encode(&s.text, &s.mentions)).collect();
     let started = Instant::now();
+    let mut states = Vec::with_capacity(sentences.len());
+    for chunk in encoded.chunks(1024) {
+        states.extend(encoder.states(chunk, 64)?);
+        progress(format!("  encoded {}/{} sentences ({:.0} s)", states.len(), sentences.len(), started.elapsed().as_secs_f64()));
+    }
+    Ok(feature_set(sentences, &states, encoder.kind().hidden()))
+}
+
+/// The pairs' features of sentences whose states are known (`states[i]` of `sentences[i]`).
+pub fn feature_set(sentences: &[PairSentence], states: &[SentenceStates], hidden: i64) -> FeatureSet {
     let mut xs = Vec::new();
     let mut targets = Vec::new();
     let mut sentence = Vec::new();
-    for (c, chunk) in encoded.chunks(1024).enumerate() {
-        let states = sentence_states(fast, &model.encoder, chunk, 64);
-        for (k, st) in states.iter().enumerate() {
-            let si = c * 1024 + k;
-            let s = &sentences[si];
-            if s.pairs.is_empty() {
-                continue;
-            }
-            let ij: Vec<(usize, usize)> = s.pairs.iter().map(|p| (p.source, p.target)).collect();
-            xs.push(pair_features(st, &ij));
-            targets.extend(s.pairs.iter().cloned());
-            sentence.extend(std::iter::repeat_n(si, s.pairs.len()));
+    for (si, (s, st)) in sentences.iter().zip(states).enumerate() {
+        if s.pairs.is_empty() {
+            continue;
         }
-        progress(format!("  encoded {}/{} sentences ({:.0} s)", (c * 1024 + chunk.len()).min(sentences.len()), sentences.len(), started.elapsed().as_secs_f64()));
+        let ij: Vec<(usize, usize)> = s.pairs.iter().map(|p| (p.source, p.target)).collect();
+        xs.push(pair_features(st, &ij));
+        targets.extend(s.pairs.iter().cloned());
+        sentence.extend(std::iter::repeat_n(si, s.pairs.len()));
     }
-    let x = if xs.is_empty() { Tensor::zeros([0, dyad_model::pair_heads::FEATURES], (Kind::Float, Device::Cpu)) } else { Tensor::cat(&xs, 0) };
+    let x = if xs.is_empty() { Tensor::zeros([0, feature_count(hidden)], (Kind::Float, Device::Cpu)) } else { Tensor::cat(&xs, 0) };
     let rule = Tensor::from_slice(&targets.iter().map(|t| if t.rule { 1f32 } else { 0.0 }).collect::<Vec<_>>());
-    Ok(FeatureSet { x, rule, targets, sentence })
+    FeatureSet { x, rule, targets, sentence }
 }
 
 /// Head outputs as plain probabilities.
@@ -309,36 +337,73 @@ fn quad_index(q: Quad) -> usize {
     Quad::ALL.iter().position(|x| *x == q).unwrap()
 }
 
-/// Trains one seed's heads on `train`.
-pub fn train_heads(c: &HeadsConfig, seed: u64, roots: &[String], train: &FeatureSet) -> Result<PairHeads> {
-    tch::manual_seed(seed as i64);
-    let heads = PairHeads::new(Device::Cpu, c.hidden, roots.len(), c.dropout);
-    let mut opt = nn::AdamW { wd: c.weight_decay, ..Default::default() }.build(&heads.vs, c.lr)?;
-    let n = train.targets.len() as i64;
-    let t = &train.targets;
-    let role_t = Tensor::from_slice(&t.iter().map(|p| if p.role == Some(true) { 1f32 } else { 0.0 }).collect::<Vec<_>>());
-    let role_m = Tensor::from_slice(&t.iter().map(|p| if p.role.is_some() { 1f32 } else { 0.0 }).collect::<Vec<_>>());
-    let stance_t = Tensor::from_slice(&t.iter().map(|p| p.stance.map(label_index).unwrap_or(-100)).collect::<Vec<_>>());
-    let quad_t = Tensor::from_slice(&t.iter().map(|p| p.quad.map(|q| quad_index(q) as i64).unwrap_or(-100)).collect::<Vec<_>>());
-    let root_t = Tensor::from_slice(
-        &t.iter().map(|p| p.root.as_ref().and_then(|r| roots.iter().position(|x| x == r)).map(|i| i as i64).unwrap_or(-100)).collect::<Vec<_>>(),
-    );
+/// What the heads learn from a list of pairs, as tensors (−100 / mask 0 where a head has no label).
+pub struct TargetTensors {
+    pub rule: Tensor,
+    role: Tensor,
+    role_mask: Tensor,
+    stance: Tensor,
+    quad: Tensor,
+    root: Tensor,
+}
+
+impl TargetTensors {
+    pub fn new(t: &[PairTarget], roots: &[String], device: Device) -> TargetTensors {
+        let f32s = |f: &dyn Fn(&PairTarget) -> f32| Tensor::from_slice(&t.iter().map(f).collect::<Vec<_>>()).to_device(device);
+        let i64s = |f: &dyn Fn(&PairTarget) -> i64| Tensor::from_slice(&t.iter().map(f).collect::<Vec<_>>()).to_device(device);
+        TargetTensors {
+            rule: f32s(&|p| if p.rule { 1.0 } else { 0.0 }),
+            role: f32s(&|p| if p.role == Some(true) { 1.0 } else { 0.0 }),
+            role_mask: f32s(&|p| if p.role.is_some() { 1.0 } else { 0.0 }),
+            stance: i64s(&|p| p.stance.map(label_index).unwrap_or(-100)),
+            quad: i64s(&|p| p.quad.map(|q| quad_index(q) as i64).unwrap_or(-100)),
+            root: i64s(&|p| p.root.as_ref().and_then(|r| roots.iter().position(|x| x == r)).map(|i| i as i64).unwrap_or(-100)),
+        }
+    }
+}
+
+/// Stance class weights (N / (3 · n_class))^power over the labelled pairs.
+pub fn stance_class_weights(c: &HeadsConfig, targets: &[PairTarget]) -> Tensor {
     let mut counts = [0f64; 3];
-    for p in t {
+    for p in targets {
         if let Some(l) = p.stance {
             counts[label_index(l) as usize] += 1.0;
         }
     }
     let total: f64 = counts.iter().sum();
     let weights: Vec<f32> = counts.iter().map(|&k| ((total / (3.0 * k.max(1.0))).powf(c.class_weight_power)) as f32).collect();
-    let stance_w = Tensor::from_slice(&weights);
+    Tensor::from_slice(&weights)
+}
+
+/// The heads' weighted loss on the rows `idx` of `t` (all rows with `None`).
+pub fn heads_loss(c: &HeadsConfig, out: &HeadOutputs, t: &TargetTensors, idx: Option<&Tensor>, stance_w: &Tensor) -> Tensor {
+    let rows = |x: &Tensor| match idx {
+        Some(i) => x.index_select(0, i),
+        None => x.shallow_clone(),
+    };
     let ce = |logits: &Tensor, target: &Tensor, w: Option<&Tensor>| -> Tensor {
         // A batch with no labelled item for a head contributes nothing (mean over none is NaN).
         if target.ne(-100).any().int64_value(&[]) == 0 {
-            return Tensor::zeros([], (Kind::Float, Device::Cpu));
+            return Tensor::zeros([], (Kind::Float, logits.device()));
         }
         logits.cross_entropy_loss::<&Tensor>(target, w, Reduction::Mean, -100, 0.0)
     };
+    let rm = rows(&t.role_mask);
+    let role_loss = out.role.binary_cross_entropy_with_logits::<Tensor>(&rows(&t.role), Some(rm.shallow_clone()), None, Reduction::Sum) / rm.sum(Kind::Float).clamp_min(1.0);
+    role_loss * c.role_weight
+        + ce(&out.stance, &rows(&t.stance), Some(stance_w)) * c.stance_weight
+        + ce(&out.quad, &rows(&t.quad), None) * c.quad_weight
+        + ce(&out.root, &rows(&t.root), None) * c.root_weight
+}
+
+/// Trains one seed's heads on `train`.
+pub fn train_heads(c: &HeadsConfig, seed: u64, roots: &[String], train: &FeatureSet) -> Result<PairHeads> {
+    tch::manual_seed(seed as i64);
+    let heads = PairHeads::new(Device::Cpu, c.encoder.hidden(), c.hidden, roots.len(), c.dropout);
+    let mut opt = nn::AdamW { wd: c.weight_decay, ..Default::default() }.build(&heads.vs, c.lr)?;
+    let n = train.targets.len() as i64;
+    let t = TargetTensors::new(&train.targets, roots, Device::Cpu);
+    let stance_w = stance_class_weights(c, &train.targets);
     let mut rng_seed = seed;
     for _epoch in 0..c.epochs {
         rng_seed = rng_seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -350,14 +415,7 @@ pub fn train_heads(c: &HeadsConfig, seed: u64, roots: &[String], train: &Feature
             let idx = perm.narrow(0, start, len);
             start += len;
             let out = heads.forward(&train.x.index_select(0, &idx), &train.rule.index_select(0, &idx), true);
-            let rm = role_m.index_select(0, &idx);
-            let role_loss = out.role.binary_cross_entropy_with_logits::<Tensor>(&role_t.index_select(0, &idx), Some(rm.shallow_clone()), None, Reduction::Sum)
-                / rm.sum(Kind::Float).clamp_min(1.0);
-            let loss = role_loss * c.role_weight
-                + ce(&out.stance, &stance_t.index_select(0, &idx), Some(&stance_w)) * c.stance_weight
-                + ce(&out.quad, &quad_t.index_select(0, &idx), None) * c.quad_weight
-                + ce(&out.root, &root_t.index_select(0, &idx), None) * c.root_weight;
-            opt.backward_step(&loss);
+            opt.backward_step(&heads_loss(c, &out, &t, Some(&idx), &stance_w));
         }
     }
     Ok(heads)
@@ -511,7 +569,25 @@ pub fn spread(per_seed: &[(u64, DevFigures)]) -> serde_json::Value {
 }
 
 /// Trains every seed, evaluates each, writes the first seed's heads and the manifest.
-pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStanceModel, progress: &mut dyn FnMut(String)) -> Result<HeadsRun> {
+/// Dev sets' pair features under one seed's encoder.
+struct DevFeatures {
+    conll: FeatureSet,
+    plv: FeatureSet,
+    ds: FeatureSet,
+    reference: FeatureSet,
+}
+
+/// The frozen layers' output of every training and dev sentence (top-layer fine-tuning).
+struct LowerSets {
+    train: crate::top_layers::LowerStates,
+    conll: crate::top_layers::LowerStates,
+    plv: crate::top_layers::LowerStates,
+    ds: crate::top_layers::LowerStates,
+    reference: crate::top_layers::LowerStates,
+}
+
+/// `resume`: with `top_layers`, each seed continues from its last epoch checkpoint in `out_dir`.
+pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStanceModel, resume: bool, progress: &mut dyn FnMut(String)) -> Result<HeadsRun> {
     let started = Instant::now();
     let g = Gazetteer::builtin();
     let conll_all = load_conll(&c.conll)?;
@@ -559,23 +635,67 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
         ds_valid_s.len(),
         roots.len()
     ));
-    let train_f = features(model, &train_sentences, progress)?;
-    let conll_f = features(model, &conll_dev_s, progress)?;
-    let plv_f = features(model, &plv_dev_s, progress)?;
-    let ds_f = features(model, &ds_valid_s, progress)?;
-    // Reference statements: each one's own pair with its own rule bit, as `dyad score` sees it.
-    let reference_f = features(model, &reference_s, progress)?;
+    let mpnet = match c.encoder {
+        PairEncoderKind::Mpnet => Some(MpnetEncoder::load(&dyad_model::paths::accurate_encoder_dir(None)?, model.encoder.device)?),
+        PairEncoderKind::StanceModel => None,
+    };
+    let encoder = match &mpnet {
+        Some(m) => SentenceEncoder::Mpnet(m),
+        None => SentenceEncoder::StanceModel(model),
+    };
+    let encoder_dir = dyad_model::paths::accurate_encoder_dir(None);
+    let (frozen, lower) = match (&c.top_layers, &mpnet) {
+        (Some(top), Some(m)) => {
+            let from = m.model.layer_count().checked_sub(top.layers).context("top_layers.layers exceeds the encoder's layers")?;
+            let mut lower = |s: &[PairSentence]| crate::top_layers::lower_states(m, s, from, progress);
+            let sets = LowerSets { train: lower(&train_sentences)?, conll: lower(&conll_dev_s)?, plv: lower(&plv_dev_s)?, ds: lower(&ds_valid_s)?, reference: lower(&reference_s)? };
+            (None, Some(sets))
+        }
+        _ => {
+            let train_f = features(&encoder, &train_sentences, progress)?;
+            let dev = DevFeatures {
+                conll: features(&encoder, &conll_dev_s, progress)?,
+                plv: features(&encoder, &plv_dev_s, progress)?,
+                ds: features(&encoder, &ds_valid_s, progress)?,
+                // Reference statements: each one's own pair with its own rule bit, as `dyad score` sees it.
+                reference: features(&encoder, &reference_s, progress)?,
+            };
+            progress(format!("features of {} training pairs cached ({:.0} s)", train_f.targets.len(), started.elapsed().as_secs_f64()));
+            (Some((train_f, dev)), None)
+        }
+    };
     let reference_marked = model.score(&reference.iter().map(|s| s.stance_input()).collect::<Vec<StanceInput>>())?;
     // The per-pair stance of each PLV dev marked pair, for the quad that follows it.
     let plv_marked = model.score(&plv_dev.iter().map(|s| StanceInput { text: s.text.clone(), source: s.source, target: s.target }).collect::<Vec<_>>())?;
-    progress(format!("features of {} training pairs cached ({:.0} s)", train_f.targets.len(), started.elapsed().as_secs_f64()));
 
     std::fs::create_dir_all(&c.out_dir).with_context(|| format!("creating {}", c.out_dir.display()))?;
     let mut per_seed = Vec::new();
     let mut shipped: Option<PairHeads> = None;
+    let mut overlay: Option<(String, usize)> = None;
     for &seed in &c.seeds {
         let t0 = Instant::now();
-        let heads = train_heads(c, seed, &roots, &train_f)?;
+        let tuned_dev;
+        let (heads, dev) = match (&frozen, &lower) {
+            (Some((train_f, dev)), _) => (train_heads(c, seed, &roots, train_f)?, dev),
+            (None, Some(l)) => {
+                let dir = encoder_dir.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+                let (heads, enc) = crate::top_layers::train(c, seed, &roots, &train_sentences, &l.train, dir, model.encoder.device, resume, progress)?;
+                tuned_dev = DevFeatures {
+                    conll: crate::top_layers::features(&enc, &l.conll, &conll_dev_s)?,
+                    plv: crate::top_layers::features(&enc, &l.plv, &plv_dev_s)?,
+                    ds: crate::top_layers::features(&enc, &l.ds, &ds_valid_s)?,
+                    reference: crate::top_layers::features(&enc, &l.reference, &reference_s)?,
+                };
+                if overlay.is_none() {
+                    let path = c.out_dir.join("encoder_top.safetensors");
+                    crate::top_layers::save_overlay(&path, &enc, l.train.from)?;
+                    overlay = Some((sha256_file(&path)?, l.train.from));
+                }
+                (heads, &tuned_dev)
+            }
+            (None, None) => unreachable!("either frozen features or lower-layer states"),
+        };
+        let (conll_f, plv_f, ds_f, reference_f) = (&dev.conll, &dev.plv, &dev.ds, &dev.reference);
         let mut fig = DevFigures::default();
         let p = predict(&heads, &conll_f)?;
         let (learned, rule) = role_counts(g, &conll_dev, &conll_dev_s, &conll_f, &p, c.role_threshold);
@@ -659,6 +779,9 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
         name: c.model_name.clone(),
         weights_sha256: sha256_file(&weights)?,
         stance_weights_sha256: model.weights_sha256.clone(),
+        encoder: c.encoder,
+        encoder_overlay_sha256: overlay.as_ref().map(|o| o.0.clone()),
+        encoder_trained_from_layer: overlay.as_ref().map(|o| o.1),
         hidden: c.hidden,
         roots,
         stance_from: c.stance_from,
