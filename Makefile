@@ -9,7 +9,7 @@ CARGO  ?= cargo
 OUT    ?= out
 export CUDA
 
-.PHONY: setup setup-accurate build release test test-core test-browser browser-deps test-ray ray-deps demo notebook bench bench-series train train-heads eval gazetteer sample segment-eval clean-deps
+.PHONY: setup setup-accurate build release test test-core test-browser browser-deps test-ray ray-deps demo notebook bench bench-series train train-heads train-accurate eval gazetteer sample segment-eval clean-deps
 
 setup: .deps/libtorch/lib/libtorch_cpu.so .deps/models/all-MiniLM-L6-v2/model.safetensors
 
@@ -103,6 +103,10 @@ train: build
 	./target/debug/dyad train-heads --config models/pairs-train.json
 train-heads: build
 	./target/debug/dyad train-heads --config models/pairs-train.json
+# The accurate model's heads over all-mpnet-base-v2 with its last layer fine-tuned (~50 min on
+# 2 CPU cores; an interrupted run continues with RESUME=1).
+train-accurate: build setup-accurate
+	./target/debug/dyad train-heads --config models/pairs-accurate-train.json $(if $(RESUME),--resume)
 eval: build
 	./target/debug/dyad eval ../shared/data/stance/plv_train.tsv --split data/splits/plv_dev.txt
 	./target/debug/dyad eval ../shared/data/stance/directed_sentiment_valid.tsv

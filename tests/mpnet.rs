@@ -89,3 +89,39 @@ fn mpnet_relative_buckets() {
     let back: Vec<i64> = (0..200).map(|d| at(d, 0)).collect();
     assert!(back.windows(2).all(|w| w[0] <= w[1]), "{back:?}");
 }
+
+/// Rows of a scored CSV, keyed by the statement (sentence and the two mentions' offsets).
+fn scored_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().clone();
+    r.records().map(|rec| header.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+}
+
+/// `dyad score --model accurate` end to end on the reference article: the same statements as
+/// the fast model (actors and pairs do not depend on the model), the `model` column naming the
+/// accurate heads, probabilities that sum to one, and role and quad read through MPNet (they
+/// differ from the fast model's).
+#[test]
+fn score_model_accurate_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = crate::support::reference_article();
+    let (fast, accurate) = (dir.path().join("fast.csv"), dir.path().join("accurate.csv"));
+    for (out, extra) in [(&fast, &[][..]), (&accurate, &["--model", "accurate"][..])] {
+        let o = crate::support::dyad().arg("score").arg(&article).arg("-o").arg(out).arg("--quiet").args(extra).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let (f, a) = (scored_rows(&fast), scored_rows(&accurate));
+    assert!(!a.is_empty());
+    let key = |r: &std::collections::HashMap<String, String>| ["sentence_id", "source", "target", "source_start", "target_start"].map(|k| r[k].clone());
+    assert_eq!(f.iter().map(key).collect::<Vec<_>>(), a.iter().map(key).collect::<Vec<_>>(), "the same statements");
+    assert!(a[0]["model"].contains("pairs-accurate"), "model column: {}", a[0]["model"]);
+    assert_ne!(a[0]["model"], f[0]["model"]);
+    let p = |r: &std::collections::HashMap<String, String>, k: &str| r[k].parse::<f64>().unwrap_or(f64::NAN);
+    for r in &a {
+        let sum = p(r, "p_cooperative") + p(r, "p_neutral") + p(r, "p_hostile");
+        assert!((sum - 1.0).abs() < 1e-3, "probabilities sum to {sum}");
+        assert!((0.0..=1.0).contains(&p(r, "p_primary")), "p_primary {}", r["p_primary"]);
+    }
+    let moved = a.iter().zip(&f).filter(|(x, y)| (p(x, "p_primary") - p(y, "p_primary")).abs() > 1e-3).count();
+    assert!(moved > 0, "p_primary identical to the fast model's: the MPNet heads were not used");
+}

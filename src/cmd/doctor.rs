@@ -27,6 +27,10 @@ pub fn run(_: Args) -> Result<()> {
         Ok(p) => println!("encoder: {}", p.display()),
         Err(e) => println!("encoder: {e}"),
     }
+    match dyad_model::paths::accurate_encoder_dir(None) {
+        Ok(p) => println!("accurate encoder (--model accurate): {}", p.display()),
+        Err(e) => println!("accurate encoder (--model accurate): {e}"),
+    }
     let manifest = dyad_model::paths::project_models_dir().join("stance/manifest.json");
     match std::fs::read_to_string(&manifest).ok().and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok()) {
         Some(m) => println!("stance model: {} ({})", m["name"].as_str().unwrap_or("?"), manifest.display()),

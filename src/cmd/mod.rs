@@ -19,7 +19,7 @@ pub const EXIT_SKIPPED: i32 = 3;
 
 use anyhow::Result;
 use dyad_core::dates::Every;
-use dyad_model::{DeviceKind, Head, Precision, ScorerKind, ScorerSpec};
+use dyad_model::{DeviceKind, Head, ModelChoice, Precision, ScorerKind, ScorerSpec};
 use dyad_core::stance::StanceScorer;
 use std::path::PathBuf;
 
@@ -60,6 +60,11 @@ pub struct ModelArgs {
     /// rule, no `p_primary`, `quad` or `p_quad`, one encoder pass per pair.
     #[arg(long)]
     pub no_pair_heads: bool,
+    /// fast (all-MiniLM-L6-v2, the default) or accurate (all-mpnet-base-v2 under the pair
+    /// heads of models/pairs-accurate: needs `make setup-accurate`, about 3.6x slower on CPU;
+    /// `--precision int8` quantises only its MiniLM part). models/README.md compares them.
+    #[arg(long, value_enum, default_value_t = ModelChoice::Fast)]
+    pub model: ModelChoice,
 }
 
 impl ModelArgs {
@@ -76,6 +81,7 @@ impl ModelArgs {
             batch_size: self.batch_size,
             threads: self.threads,
             pair_heads: !self.no_pair_heads,
+            model: self.model,
         }
     }
 

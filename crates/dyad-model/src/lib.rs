@@ -20,4 +20,4 @@ pub use anchor::{pair_window, AnchorScorer};
 pub use directed::{DirectedStanceModel, Head};
 pub use encoder::Precision;
 pub use ensemble::EnsembleScorer;
-pub use spec::{DeviceKind, ScorerKind, ScorerSpec};
+pub use spec::{DeviceKind, ModelChoice, ScorerKind, ScorerSpec};

@@ -389,9 +389,40 @@ impl PairManifest {
     }
 }
 
-/// The stance model with the pair heads over its encoder: what `dyad score` runs by default.
+/// all-mpnet-base-v2 as setup fetched it, with the top layers of `dir/encoder_top.safetensors`
+/// (fp16, checked against the manifest's sha256) over it where the heads were trained with them.
+fn load_mpnet(dir: &Path, manifest: &PairManifest, device: Device) -> Result<MpnetEncoder> {
+    let enc = MpnetEncoder::load(&crate::paths::accurate_encoder_dir(None)?, device)?;
+    if let Some(want) = &manifest.encoder_overlay_sha256 {
+        let path = dir.join("encoder_top.safetensors");
+        let actual = sha256_file(&path)?;
+        if &actual != want {
+            bail!("{}: sha256 {actual} does not match {want} recorded in {}/manifest.json", path.display(), dir.display());
+        }
+        let overlay = Tensor::read_safetensors(&path).with_context(|| format!("reading {}", path.display()))?;
+        let mut known = enc.vs.variables();
+        // copy_ into the fp32 variables (VarStore::load_partial would swap in the fp16 data).
+        tch::no_grad(|| -> Result<()> {
+            for (name, value) in &overlay {
+                let var = known.get_mut(name).with_context(|| format!("{}: {name} is not a variable of all-mpnet-base-v2", path.display()))?;
+                if var.size() != value.size() {
+                    bail!("{}: {name} has shape {:?}, the encoder's {:?}", path.display(), value.size(), var.size());
+                }
+                var.copy_(&value.to_device(device));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(enc)
+}
+
+/// The stance model with the pair heads over its encoder (or over all-mpnet-base-v2): what
+/// `dyad score` runs by default.
 pub struct PairModel {
     pub stance: DirectedStanceModel,
+    /// all-mpnet-base-v2 (with its fine-tuned top layers, if any) where the heads read it
+    /// (`--model accurate`); the stance model then scores only the pairs `stance_from` sends it.
+    pub mpnet: Option<MpnetEncoder>,
     pub heads: PairHeads,
     pub manifest: PairManifest,
     pub stance_from: StanceFrom,
@@ -403,7 +434,7 @@ pub struct PairModel {
 impl PairModel {
     pub fn new(stance: DirectedStanceModel, heads: PairHeads, manifest: PairManifest) -> PairModel {
         let name = format!("{}+{}", stance.model_name(), manifest.name);
-        PairModel { stance_from: manifest.stance_from, primary_from: manifest.primary_from, batch_size: stance.batch_size, stance, heads, manifest, name }
+        PairModel { stance_from: manifest.stance_from, primary_from: manifest.primary_from, batch_size: stance.batch_size, stance, mpnet: None, heads, manifest, name }
     }
 
     /// The heads in `dir` over `stance`, refused unless they were trained over its weights.
@@ -427,12 +458,16 @@ impl PairModel {
                 stance.weights_sha256
             );
         }
-        if manifest.encoder != PairEncoderKind::StanceModel {
-            bail!("{}: these heads read {:?}, which `dyad score` does not load yet (only heads over the stance model's encoder)", dir.display(), manifest.encoder);
-        }
-        let mut heads = PairHeads::new(stance.encoder.device, manifest.encoder.hidden(), manifest.hidden, manifest.roots.len(), 0.0);
+        let device = stance.encoder.device;
+        let mpnet = match manifest.encoder {
+            PairEncoderKind::StanceModel => None,
+            PairEncoderKind::Mpnet => Some(load_mpnet(dir, &manifest, device)?),
+        };
+        let mut heads = PairHeads::new(device, manifest.encoder.hidden(), manifest.hidden, manifest.roots.len(), 0.0);
         heads.vs.load(&weights).with_context(|| format!("loading {}", weights.display()))?;
-        Ok(PairModel::new(stance, heads, manifest))
+        let mut model = PairModel::new(stance, heads, manifest);
+        model.mpnet = mpnet;
+        Ok(model)
     }
 
     /// Renames after the stance model's precision changed.
@@ -464,11 +499,23 @@ impl PairModel {
         }
         let encoded: Vec<EncodedSentence> = {
             use rayon::prelude::*;
-            let tok = &self.stance.encoder.tokenizer;
-            let fold = self.stance.folds_quotes();
-            sentences.par_iter().map(|(t, m)| encode_sentence(tok, t, m, fold, Specials::BERT)).collect()
+            // The tokenizers alone cross threads (the models hold tensors, which do not).
+            match &self.mpnet {
+                Some(m) => {
+                    let tok = &m.tokenizer;
+                    sentences.par_iter().map(|(t, ms)| encode_sentence(tok, t, ms, true, Specials::MPNET)).collect()
+                }
+                None => {
+                    let (tok, fold) = (&self.stance.encoder.tokenizer, self.stance.folds_quotes());
+                    sentences.par_iter().map(|(t, ms)| encode_sentence(tok, t, ms, fold, Specials::BERT)).collect()
+                }
+            }
         };
-        let states = SentenceEncoder::StanceModel(&self.stance).states(&encoded, self.batch_size)?;
+        let encoder = match &self.mpnet {
+            Some(m) => SentenceEncoder::Mpnet(m),
+            None => SentenceEncoder::StanceModel(&self.stance),
+        };
+        let states = encoder.states(&encoded, self.batch_size)?;
         let mut by_sentence: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); sentences.len()];
         for (k, &(si, s, t)) in pair_at.iter().enumerate() {
             by_sentence[si].push((k, s, t));

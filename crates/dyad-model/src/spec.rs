@@ -18,6 +18,19 @@ pub enum ScorerKind {
     Anchor,
 }
 
+/// Which encoder reads the sentences under the pair heads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ModelChoice {
+    /// all-MiniLM-L6-v2 (22 M parameters): the stance model with pair heads over its encoder
+    /// (`models/stance`, `models/pairs`).
+    #[default]
+    Fast,
+    /// all-mpnet-base-v2 (110 M) under the pair heads of `models/pairs-accurate` (role, quad,
+    /// one-pass stance), the stance model for the pairs its manifest sends it; about 3.6× slower on
+    /// CPU. Needs `make setup-accurate` (~400 MB, once).
+    Accurate,
+}
+
 /// Where the model runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum DeviceKind {
@@ -58,6 +71,8 @@ pub struct ScorerSpec {
     /// Model v3's pair heads (`models/pairs`: learned role, quad) over the shipped stance
     /// model; without them `primary` is the word-order rule's and there is no quad.
     pub pair_heads: bool,
+    /// The fast (MiniLM) or the accurate (MPNet) pair heads.
+    pub model: ModelChoice,
 }
 
 impl Default for ScorerSpec {
@@ -73,6 +88,7 @@ impl Default for ScorerSpec {
             batch_size: 32,
             threads: None,
             pair_heads: true,
+            model: ModelChoice::Fast,
         }
     }
 }
@@ -94,12 +110,28 @@ impl ScorerSpec {
             ScorerKind::Trained => {
                 let dirs = if self.stance_dirs.is_empty() { vec![project_models_dir().join("stance")] } else { self.stance_dirs.clone() };
                 let mut members: Vec<Box<dyn StanceScorer>> = Vec::new();
-                let pairs_dir = project_models_dir().join("pairs");
+                let pairs_dir = project_models_dir().join(match self.model {
+                    ModelChoice::Fast => "pairs",
+                    ModelChoice::Accurate => "pairs-accurate",
+                });
                 let with_heads = self.pair_heads && self.stance_dirs.is_empty() && pairs_dir.join("manifest.json").exists();
+                if self.model == ModelChoice::Accurate {
+                    if !self.pair_heads || !self.stance_dirs.is_empty() {
+                        bail!("--model accurate is the pair heads over all-mpnet-base-v2; --no-pair-heads and --stance-dir apply to --model fast only");
+                    }
+                    if !with_heads {
+                        bail!("--model accurate: {} has no manifest.json", pairs_dir.display());
+                    }
+                    if self.head == Some(Head::Sentiment) {
+                        bail!("--model accurate: --head sentiment applies to --model fast only");
+                    }
+                }
                 for stance_dir in &dirs {
                     let mut m = DirectedStanceModel::load(&dir, stance_dir, device)?;
                     m.batch_size = self.batch_size.max(1);
                     let head = match self.head {
+                        // The accurate model is the pair heads, which read the stance head's encoder.
+                        _ if self.model == ModelChoice::Accurate => Head::Stance,
                         Some(h) => h,
                         None if self.default_head == Head::Sentiment && !m.has_sentiment_head() => Head::Stance,
                         None => self.default_head,
@@ -122,6 +154,9 @@ impl ScorerSpec {
                 Ok(Box::new(EnsembleScorer::new(members)?))
             }
             ScorerKind::Anchor => {
+                if self.model != ModelChoice::Fast {
+                    bail!("--model accurate applies to the trained scorer only");
+                }
                 if self.precision != Precision::F32 {
                     bail!("--precision int8 applies to the trained scorer only");
                 }

@@ -796,5 +796,11 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
     };
     let path = c.out_dir.join("manifest.json");
     std::fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n").with_context(|| format!("writing {}", path.display()))?;
+    // The run is complete: the per-seed checkpoints that let it resume are not part of the model.
+    if c.top_layers.is_some() {
+        for &seed in &c.seeds {
+            let _ = std::fs::remove_file(crate::top_layers::checkpoint_path(&c.out_dir, seed));
+        }
+    }
     Ok(HeadsRun { per_seed, manifest, dir: c.out_dir.clone() })
 }

@@ -91,7 +91,8 @@ fn is_top_layer(name: &str, from: usize) -> bool {
     name.strip_prefix("encoder.layer.").and_then(|r| r.split('.').next()).and_then(|i| i.parse::<usize>().ok()).is_some_and(|i| i >= from)
 }
 
-fn checkpoint_path(out_dir: &Path, seed: u64) -> PathBuf {
+/// Where seed `seed`'s epoch checkpoint lives (removed once the whole run has finished).
+pub fn checkpoint_path(out_dir: &Path, seed: u64) -> PathBuf {
     out_dir.join(format!("checkpoint-seed{seed}.safetensors"))
 }
 
