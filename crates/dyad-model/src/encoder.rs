@@ -46,20 +46,7 @@ impl Encoder {
 
     /// Pads id sequences to the longest one.
     pub fn pad(&self, seqs: &[Vec<i64>]) -> Batch {
-        let len = seqs.iter().map(Vec::len).max().unwrap_or(1);
-        let mut ids = Vec::with_capacity(seqs.len() * len);
-        let mut mask = Vec::with_capacity(seqs.len() * len);
-        for s in seqs {
-            ids.extend_from_slice(s);
-            ids.extend(std::iter::repeat_n(0i64, len - s.len()));
-            mask.extend(std::iter::repeat_n(1i64, s.len()));
-            mask.extend(std::iter::repeat_n(0i64, len - s.len()));
-        }
-        let shape = [seqs.len() as i64, len as i64];
-        Batch {
-            ids: Tensor::from_slice(&ids).view(shape).to(self.device),
-            mask: Tensor::from_slice(&mask).view(shape).to(self.device),
-        }
+        pad_ids(seqs, 0, self.device)
     }
 
     /// Last hidden states `[batch, len, 384]`.
@@ -77,6 +64,21 @@ impl Encoder {
             Ok(mean_pool(&h, &batch.mask))
         })
     }
+}
+
+/// Pads id sequences to the longest one with `pad_id`; the mask is 1 on real tokens.
+pub fn pad_ids(seqs: &[Vec<i64>], pad_id: i64, device: Device) -> Batch {
+    let len = seqs.iter().map(Vec::len).max().unwrap_or(1);
+    let mut ids = Vec::with_capacity(seqs.len() * len);
+    let mut mask = Vec::with_capacity(seqs.len() * len);
+    for s in seqs {
+        ids.extend_from_slice(s);
+        ids.extend(std::iter::repeat_n(pad_id, len - s.len()));
+        mask.extend(std::iter::repeat_n(1i64, s.len()));
+        mask.extend(std::iter::repeat_n(0i64, len - s.len()));
+    }
+    let shape = [seqs.len() as i64, len as i64];
+    Batch { ids: Tensor::from_slice(&ids).view(shape).to(device), mask: Tensor::from_slice(&mask).view(shape).to(device) }
 }
 
 /// Mean of the hidden states over unmasked tokens, L2-normalised.

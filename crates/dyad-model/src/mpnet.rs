@@ -182,10 +182,7 @@ impl MpnetModel {
 }
 
 /// A padded batch for MPNet: ids padded with `<pad>`, mask 1 on real tokens.
-pub struct MpnetBatch {
-    pub ids: Tensor,
-    pub mask: Tensor,
-}
+pub type MpnetBatch = crate::encoder::Batch;
 
 /// Tokenizer, model and weights of an all-mpnet-base-v2 folder.
 pub struct MpnetEncoder {
@@ -239,18 +236,7 @@ impl MpnetEncoder {
 
     /// Pads id sequences to the longest one with `<pad>`.
     pub fn pad(&self, seqs: &[Vec<i64>]) -> MpnetBatch {
-        let pad = self.model.config.pad_token_id;
-        let len = seqs.iter().map(Vec::len).max().unwrap_or(1);
-        let mut ids = Vec::with_capacity(seqs.len() * len);
-        let mut mask = Vec::with_capacity(seqs.len() * len);
-        for s in seqs {
-            ids.extend_from_slice(s);
-            ids.extend(std::iter::repeat_n(pad, len - s.len()));
-            mask.extend(std::iter::repeat_n(1i64, s.len()));
-            mask.extend(std::iter::repeat_n(0i64, len - s.len()));
-        }
-        let shape = [seqs.len() as i64, len as i64];
-        MpnetBatch { ids: Tensor::from_slice(&ids).view(shape).to(self.device), mask: Tensor::from_slice(&mask).view(shape).to(self.device) }
+        crate::encoder::pad_ids(seqs, self.model.config.pad_token_id, self.device)
     }
 
     /// Last hidden states `[batch, len, 768]`.

@@ -643,7 +643,6 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
         Some(m) => SentenceEncoder::Mpnet(m),
         None => SentenceEncoder::StanceModel(model),
     };
-    let encoder_dir = dyad_model::paths::accurate_encoder_dir(None);
     let (frozen, lower) = match (&c.top_layers, &mpnet) {
         (Some(top), Some(m)) => {
             let from = m.model.layer_count().checked_sub(top.layers).context("top_layers.layers exceeds the encoder's layers")?;
@@ -678,8 +677,8 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
         let (heads, dev) = match (&frozen, &lower) {
             (Some((train_f, dev)), _) => (train_heads(c, seed, &roots, train_f)?, dev),
             (None, Some(l)) => {
-                let dir = encoder_dir.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
-                let (heads, enc) = crate::top_layers::train(c, seed, &roots, &train_sentences, &l.train, dir, model.encoder.device, resume, progress)?;
+                let dir = dyad_model::paths::accurate_encoder_dir(None)?;
+                let (heads, enc) = crate::top_layers::train(c, seed, &roots, &train_sentences, &l.train, &dir, model.encoder.device, resume, progress)?;
                 tuned_dev = DevFeatures {
                     conll: crate::top_layers::features(&enc, &l.conll, &conll_dev_s)?,
                     plv: crate::top_layers::features(&enc, &l.plv, &plv_dev_s)?,
