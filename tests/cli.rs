@@ -368,7 +368,8 @@ fn series_plot_draws_the_series() {
 /// `--shard I/N` into a dataset directory: for N = 1, 2, 3, 7 the union of the shards' part
 /// files holds the rows of one run over the whole input (the same rows, the same values up to
 /// the last digit of a probability where a statement shared its batch with others), and
-/// `series` reads the directory and a glob of it as it reads one file of the same rows.
+/// `series` reads the directory and a glob of it as it reads one file of the same rows, also
+/// in pieces of whole dyads.
 #[test]
 fn shards_together_equal_the_whole_and_datasets_read_as_one_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -406,6 +407,11 @@ fn shards_together_equal_the_whole_and_datasets_read_as_one_file() {
             let from_file = series(one.to_str().unwrap(), "a.csv");
             assert_eq!(series(ds.to_str().unwrap(), "b.csv"), from_file);
             assert_eq!(series(&format!("{}/part-*.parquet", ds.display()), "c.csv"), from_file);
+            // Read in pieces of whole dyads, as archives larger than memory are: the same series.
+            let o = dir.path().join("pieces.csv");
+            let (_, err) = run_ok(dyad().env("DYAD_PIECE_ROWS", "40").args(["series", ds.to_str().unwrap(), "--every", "1y", "--undirected", "-o", o.to_str().unwrap()]));
+            assert!(err.contains("pieces of whole dyads"), "{err}");
+            assert_eq!(std::fs::read_to_string(o).unwrap(), from_file);
 
             // A part lost (or never written): --resume scores it again and nothing else.
             let parts: Vec<_> = std::fs::read_dir(&ds).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "parquet")).collect();

@@ -1,6 +1,6 @@
 use anyhow::{bail, Result};
 use dyad_core::actors::Gazetteer;
-use dyad_core::compare::{compare, render_text, wide_frame};
+use dyad_core::compare::{render_text, wide_frame};
 use dyad_core::pair_spec::parse_pair;
 use std::path::PathBuf;
 
@@ -46,14 +46,15 @@ pub fn run(a: Args) -> Result<()> {
         bail!("give at least one pair");
     }
     let opts = dyad_core::series::SeriesOptions { spikes: a.spikes, ..a.agg.series_options(pairs) };
-    let scored = super::read_for_aggregation(&a.scored, &[dyad_core::schema::scored::MODEL], opts.dedup)?;
-    let c = compare(&scored, &opts)?;
+    let opts = dyad_core::compare::comparison_options(&opts);
+    let from = super::series_of_path(&a.scored, &opts, true)?;
+    let c = dyad_core::compare::from_rows(from.rows, &opts)?;
     print!("{}", render_text(&c, g));
     if a.output.is_some() {
         super::output::Output(a.output.clone()).write(&mut wide_frame(&c)?, "periods")?;
     }
     if let Some(p) = &a.plot {
-        dyad_core::chart::draw_comparison(&c, p, dyad_core::chart::DEFAULT_SIZE, &super::chart_source_line(&a.scored, &scored, &c))?;
+        dyad_core::chart::draw_comparison(&c, p, dyad_core::chart::DEFAULT_SIZE, &super::chart_source_line(&a.scored, &from.models, &c))?;
         eprintln!("wrote {}", p.display());
     }
     Ok(())

@@ -212,23 +212,34 @@ pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
 pub fn read_for_aggregation(path: &std::path::Path, extra: &[&str], dedup: bool) -> Result<polars::prelude::DataFrame> {
     let (scored, from_text) = dyad_core::store::read_for_aggregation(path, extra, dedup)?;
     if from_text {
-        eprintln!(
-            "note: {} has no dedup key columns (scored before dyad wrote them): finding republished statements from the \
-             sentence text instead, which is slower and holds every sentence in memory; scoring it again writes the keys",
-            path.display()
-        );
+        note_dedup_from_text(path);
     }
     Ok(scored)
 }
 
-pub fn chart_source_line(path: &std::path::Path, scored: &polars::prelude::DataFrame, c: &dyad_core::compare::Comparison) -> String {
-    let models = scored
-        .column(dyad_core::schema::scored::MODEL)
-        .ok()
-        .and_then(|m| m.unique_stable().ok())
-        .and_then(|m| m.str().ok().map(|s| s.iter().flatten().map(str::to_string).collect::<Vec<_>>()))
-        .filter(|m| !m.is_empty())
-        .map_or("model not recorded".to_string(), |m| format!("model {}", m.join(", ")));
+/// The series of a scored input in pieces of whole dyads (flat memory on large archives, see
+/// `dyad_core::partition`), with the notes the aggregating commands print.
+pub fn series_of_path(path: &std::path::Path, opts: &dyad_core::series::SeriesOptions, models: bool) -> Result<dyad_core::series::FromPath> {
+    let from = dyad_core::series::compute_path(path, opts, models, dyad_core::partition::piece_rows()?)?;
+    if from.from_text {
+        note_dedup_from_text(path);
+    }
+    if from.pieces.count > 1 {
+        eprintln!("{} rows aggregated in {} pieces of whole dyads (DYAD_PIECE_ROWS sets their size)", from.pieces.rows, from.pieces.count);
+    }
+    Ok(from)
+}
+
+fn note_dedup_from_text(path: &std::path::Path) {
+    eprintln!(
+        "note: {} has no dedup key columns (scored before dyad wrote them): finding republished statements from the \
+         sentence text instead, which is slower and holds every sentence in memory; scoring it again writes the keys",
+        path.display()
+    );
+}
+
+pub fn chart_source_line(path: &std::path::Path, models: &[String], c: &dyad_core::compare::Comparison) -> String {
+    let models = if models.is_empty() { "model not recorded".to_string() } else { format!("model {}", models.join(", ")) };
     let span = match (c.periods.first(), c.periods.last()) {
         (Some(f), Some(l)) => format!("{} to {}", dyad_core::chart::period_label(c.every, *f), dyad_core::chart::period_label(c.every, *l)),
         _ => String::new(),

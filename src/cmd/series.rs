@@ -1,7 +1,7 @@
 use anyhow::Result;
 use dyad_core::actors::Gazetteer;
 use dyad_core::pair_spec::parse_pair;
-use dyad_core::series::{compute_counted, series_frame, SeriesOptions};
+use dyad_core::series::{series_frame, SeriesOptions};
 use std::path::PathBuf;
 
 /// Tension time series per dyad and period from a scored file.
@@ -39,20 +39,19 @@ pub fn run(a: Args) -> Result<()> {
     let clock = std::time::Instant::now();
     let opts = SeriesOptions { smooth: a.smooth, spikes: a.spikes, ..a.agg.series_options(pairs) };
     // The model column for the chart's source line.
-    let extra: &[&str] = if a.plot.is_some() { &[dyad_core::schema::scored::MODEL] } else { &[] };
-    let scored = super::read_for_aggregation(&a.scored, extra, opts.dedup)?;
-    dyad_core::timing::timing("read", clock);
-    let (rows, removed) = compute_counted(&scored, &opts)?;
+    let from = super::series_of_path(&a.scored, &opts, a.plot.is_some())?;
+    dyad_core::timing::timing("read and aggregate", clock);
+    let rows = &from.rows;
     if opts.dedup {
-        eprintln!("{removed} republished statements counted once (--no-dedup keeps them)");
+        eprintln!("{} republished statements counted once (--no-dedup keeps them)", from.republished);
     }
     dyad_core::timing::timing("aggregate", clock);
-    let mut df = series_frame(&rows, g, &opts)?;
+    let mut df = series_frame(rows, g, &opts)?;
     dyad_core::timing::timing("frame", clock);
     super::output::Output(a.output).write(&mut df, "rows")?;
     dyad_core::timing::timing("write", clock);
     if let Some(p) = &a.plot {
-        plot(&a.scored, &scored, &rows, &opts, p)?;
+        plot(&a.scored, &from.models, rows, &opts, p)?;
     }
     Ok(())
 }
@@ -62,7 +61,7 @@ const MAX_PLOTTED: usize = 6;
 
 /// The chart of `series --plot`: the asked-for dyads, else the most reported, drawn as `compare`
 /// draws them (the same aggregation, so the chart's points are the rows written above).
-fn plot(path: &std::path::Path, scored: &polars::prelude::DataFrame, rows: &[dyad_core::series::SeriesRow], opts: &SeriesOptions, chart: &std::path::Path) -> Result<()> {
+fn plot(path: &std::path::Path, models: &[String], rows: &[dyad_core::series::SeriesRow], opts: &SeriesOptions, chart: &std::path::Path) -> Result<()> {
     let pairs = if opts.pairs.is_empty() {
         let mut totals: std::collections::BTreeMap<(&str, &str), i64> = Default::default();
         for r in rows {
@@ -79,8 +78,15 @@ fn plot(path: &std::path::Path, scored: &polars::prelude::DataFrame, rows: &[dya
     if pairs.is_empty() {
         anyhow::bail!("--plot: no dyad has statements to draw");
     }
-    let c = dyad_core::compare::compare(scored, &SeriesOptions { pairs, smooth: None, ..opts.clone() })?;
-    dyad_core::chart::draw_comparison(&c, chart, dyad_core::chart::DEFAULT_SIZE, &super::chart_source_line(path, scored, &c))?;
+    // The rows written above, without smoothing: drawn as `compare` draws them.
+    let copts = dyad_core::compare::comparison_options(&SeriesOptions { pairs, ..opts.clone() });
+    let chosen: Vec<_> = rows
+        .iter()
+        .filter(|r| copts.pairs.iter().any(|p| p.source == r.source && p.target == r.target))
+        .map(|r| dyad_core::series::SeriesRow { tension_smooth: None, ..r.clone() })
+        .collect();
+    let c = dyad_core::compare::from_rows(chosen, &copts)?;
+    dyad_core::chart::draw_comparison(&c, chart, dyad_core::chart::DEFAULT_SIZE, &super::chart_source_line(path, models, &c))?;
     eprintln!("wrote {}", chart.display());
     Ok(())
 }

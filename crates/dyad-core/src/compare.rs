@@ -150,8 +150,21 @@ pub fn slope(x: &[f64], y: &[f64]) -> Option<f64> {
 /// Compares `opts.pairs` aggregated as `opts` says (smoothing is ignored; spikes are flagged
 /// when `opts.spikes` is set).
 pub fn compare(scored: &DataFrame, opts: &SeriesOptions) -> Result<Comparison> {
+    let opts = comparison_options(opts);
+    from_rows(compute(scored, &opts)?, &opts)
+}
+
+/// What a comparison aggregates with: `opts` with its pairs as the series names them
+/// (alphabetical with `undirected`) and no smoothing.
+pub fn comparison_options(opts: &SeriesOptions) -> SeriesOptions {
     let pairs: Vec<PairSpec> = opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }).collect();
-    let rows = compute(scored, &SeriesOptions { pairs: pairs.clone(), smooth: None, ..opts.clone() })?;
+    SeriesOptions { pairs, smooth: None, ..opts.clone() }
+}
+
+/// The comparison of `opts.pairs` from their series `rows`, aggregated with `opts` (from
+/// [`comparison_options`]; rows of other dyads are ignored).
+pub fn from_rows(rows: Vec<SeriesRow>, opts: &SeriesOptions) -> Result<Comparison> {
+    let pairs = opts.pairs.clone();
     let mut periods: Vec<NaiveDate> = rows.iter().map(|r| r.period).collect();
     periods.sort();
     periods.dedup();

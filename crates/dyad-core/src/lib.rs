@@ -3,7 +3,7 @@
 //!
 //! The stages, one module each, each a plain function over typed records:
 //! [`ingest`] → [`normalize`] → [`segment`] → [`actors`] → [`dyads`] → ([`stance`]: the scorer interface; the
-//! scorers live in `dyad-model`) → [`store`] → [`aggregate`] → [`series`] / [`compare`] / [`top`] / [`report`].
+//! scorers live in `dyad-model`) → [`store`] → ([`partition`]: archives larger than memory) → [`aggregate`] → [`series`] / [`compare`] / [`top`] / [`report`].
 //! [`pipeline`] strings the stages together for `dyad score`; [`schema`] spells every column;
 //! [`records`] holds the statement and scored-row records; [`chart`] draws comparisons.
 
@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod normalize;
 pub mod naming;
 pub mod pair_spec;
+pub mod partition;
 pub mod pipeline;
 pub mod records;
 pub mod report;

@@ -184,6 +184,49 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
     Ok((compute_selected(scored, opts, &selection)?, selection.republished))
 }
 
+/// A series read from a scored file, dataset directory or glob ([`compute_path`]).
+#[derive(Debug, Clone)]
+pub struct FromPath {
+    pub rows: Vec<SeriesRow>,
+    /// Republished statements left out by dedup.
+    pub republished: usize,
+    /// Dedup found republished statements from the sentence text: the input has no dedup key
+    /// columns (scored before dyad wrote them), which is slower.
+    pub from_text: bool,
+    /// The `model` values of the rows read (when asked for), sorted.
+    pub models: Vec<String>,
+    pub pieces: crate::partition::Pieces,
+}
+
+/// The series of the scored input at `path`, read in pieces of whole dyads when it has more
+/// than `piece_rows` rows ([`crate::partition`]), so memory stays flat as archives grow; the
+/// rows equal [`compute`] over the whole input read at once. With `models`, also lists the
+/// `model` column's values (for a chart's source line).
+pub fn compute_path(path: &std::path::Path, opts: &SeriesOptions, models: bool, piece_rows: usize) -> Result<FromPath> {
+    let mut columns: Vec<&str> = input::FOR_AGGREGATION.to_vec();
+    if models {
+        columns.push(input::MODEL);
+    }
+    // Files scored before the key columns existed: dedup reads the text instead.
+    if opts.dedup && !crate::partition::all_have_columns(path, input::DEDUP_KEYS)? {
+        columns.push(input::SENTENCE);
+    }
+    let mut whole = Partial::default();
+    let (mut from_text, mut names) = (false, std::collections::BTreeSet::new());
+    let pieces = crate::partition::for_each_piece(path, &columns, opts.undirected, piece_rows, |piece| {
+        from_text |= opts.dedup && !crate::store::has_dedup_keys(&piece);
+        if models {
+            if let Ok(m) = piece.column(input::MODEL) {
+                names.extend(m.unique()?.str()?.iter().flatten().map(str::to_string));
+            }
+        }
+        whole.merge(partial(&piece, opts)?);
+        Ok(())
+    })?;
+    let republished = whole.republished;
+    Ok(FromPath { rows: finish(whole, opts)?, republished, from_text, models: names.into_iter().collect(), pieces })
+}
+
 /// Each row's period (days since the epoch of its first day).
 pub fn row_periods(scored: &DataFrame, every: Every) -> Result<Vec<i32>> {
     Ok(crate::aggregate::days(scored)?.iter().map(|&d| to_epoch_days(every.start_of(from_epoch_days(d)))).collect())
@@ -192,14 +235,51 @@ pub fn row_periods(scored: &DataFrame, every: Every) -> Result<Vec<i32>> {
 /// The series of the rows `selection` keeps (from [`select`] with `opts.filter()`): callers that
 /// also need the rows behind each number (the report's drill-down) select once and use both.
 pub fn compute_selected(scored: &DataFrame, opts: &SeriesOptions, selection: &Selection) -> Result<Vec<SeriesRow>> {
+    finish(partial_selected(scored, opts, selection)?, opts)
+}
+
+/// Sums over one piece of an archive that holds whole dyads (all of a dyad's rows, both
+/// directions with `undirected`): its non-empty dyad-periods, and what the whole archive's
+/// series needs besides (volume per period, span, republished count). Series are sums and
+/// counts, and dedup works within a directed pair, so pieces merge exactly ([`Partial::merge`]).
+#[derive(Debug, Clone, Default)]
+pub struct Partial {
+    /// Dyad-periods with statements, `share` not yet set.
+    pub cells: Vec<SeriesRow>,
+    /// Counted statements per period (epoch days of its first day), all dyads: `share`'s denominator.
+    pub totals: std::collections::HashMap<i32, i64>,
+    /// First and last period of any row, counted or not, so every dyad gets the same periods.
+    pub span: Option<(i32, i32)>,
+    /// Republished statements left out by dedup.
+    pub republished: usize,
+}
+
+impl Partial {
+    /// Adds another piece; the pieces' dyads must not overlap.
+    pub fn merge(&mut self, other: Partial) {
+        self.cells.extend(other.cells);
+        for (p, n) in other.totals {
+            *self.totals.entry(p).or_default() += n;
+        }
+        self.span = match (self.span, other.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (a, b) => a.or(b),
+        };
+        self.republished += other.republished;
+    }
+}
+
+/// The [`Partial`] of a frame that holds whole dyads.
+pub fn partial(scored: &DataFrame, opts: &SeriesOptions) -> Result<Partial> {
+    let selection = select(scored, &opts.filter())?;
+    partial_selected(scored, opts, &selection)
+}
+
+fn partial_selected(scored: &DataFrame, opts: &SeriesOptions, selection: &Selection) -> Result<Partial> {
     let periods = row_periods(scored, opts.every)?;
     let clock = std::time::Instant::now();
-    let Selection { source: src, target: tgt, counted: one_per_sentence, keep, wanted, .. } = selection;
-    let (src, tgt) = (src.clone(), tgt.clone());
-    // The whole archive's span, so every dyad gets the same periods.
-    let span = periods.iter().min().zip(periods.iter().max()).map(|(a, b)| (from_epoch_days(*a), from_epoch_days(*b)));
-
-    // Volume of the whole archive per period, for the share column.
+    let Selection { source: src, target: tgt, counted: one_per_sentence, keep, republished, .. } = selection;
+    let span = periods.iter().min().zip(periods.iter().max()).map(|(a, b)| (*a, *b));
     let mut totals: std::collections::HashMap<i32, i64> = std::collections::HashMap::new();
     for (p, &first) in periods.iter().zip(one_per_sentence) {
         if first {
@@ -208,8 +288,8 @@ pub fn compute_selected(scored: &DataFrame, opts: &SeriesOptions, selection: &Se
     }
     let df = DataFrame::new_infer_height(vec![
         Column::new(out::PERIOD.into(), periods),
-        Column::new(out::SOURCE.into(), src),
-        Column::new(out::TARGET.into(), tgt),
+        Column::new(out::SOURCE.into(), src.clone()),
+        Column::new(out::TARGET.into(), tgt.clone()),
         scored.column(input::ARTICLE_ID)?.clone(),
         scored.column(input::STANCE)?.cast(&DataType::Float64)?,
         scored.column(input::LABEL)?.clone(),
@@ -263,51 +343,55 @@ pub fn compute_selected(scored: &DataFrame, opts: &SeriesOptions, selection: &Se
         (i64s("statements")?, i64s("articles")?, i64s("cooperative")?, i64s("neutral")?, i64s("hostile")?, i64s("units")?);
     let f64s = |n: &str| -> Result<Vec<f64>> { Ok(agg.column(n)?.cast(&DataType::Float64)?.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect()) };
     let (sw, sw2, swx, swxx) = (f64s("sw")?, f64s("sw2")?, f64s("swx")?, f64s("swxx")?);
-    let mean: Vec<Option<f64>> = (0..agg.height()).map(|k| (sw[k] > 0.0).then(|| swx[k] / sw[k])).collect();
-    // (mean, sd, effective n) for the interval.
-    let spread: Vec<Option<(f64, f64)>> = (0..agg.height())
+    let cells = (0..agg.height())
         .map(|k| {
-            let m = mean[k]?;
-            let n_eff = sw[k] * sw[k] / sw2[k];
-            let var = (swxx[k] / sw[k] - m * m).max(0.0) * n_eff / (n_eff - 1.0);
-            (n_eff > 1.0 + 1e-9).then(|| (var.sqrt(), n_eff))
-        })
-        .collect();
-
-    // Group by dyad, then lay each dyad over every period of the span.
-    let mut by_dyad: BTreeMap<(String, String), BTreeMap<NaiveDate, SeriesRow>> = BTreeMap::new();
-    for k in 0..agg.height() {
-        let p = from_epoch_days(period[k]);
-        by_dyad.entry((s[k].clone(), t[k].clone())).or_default().insert(
-            p,
+            let mean = (sw[k] > 0.0).then(|| swx[k] / sw[k]);
+            // The interval from (sd, effective n), over two units or more.
+            let ci = mean.and_then(|m| {
+                let n_eff = sw[k] * sw[k] / sw2[k];
+                let var = (swxx[k] / sw[k] - m * m).max(0.0) * n_eff / (n_eff - 1.0);
+                (n_eff > 1.0 + 1e-9 && u[k] >= 2).then(|| {
+                    let half = Z95 * var.sqrt() / n_eff.sqrt();
+                    ((m - half).max(-1.0), (m + half).min(1.0))
+                })
+            });
             SeriesRow {
-                period: p,
+                period: from_epoch_days(period[k]),
                 source: s[k].clone(),
                 target: t[k].clone(),
                 statements: n[k],
                 articles: a[k],
-                mean_stance: mean[k],
-                tension: mean[k].map(tension_of),
+                mean_stance: mean,
+                tension: mean.map(tension_of),
                 cooperative: c[k],
                 neutral: ne[k],
                 hostile: h[k],
-                ci: match (mean[k], spread[k]) {
-                    (Some(m), Some((sd, n_eff))) if u[k] >= 2 => {
-                        let half = Z95 * sd / n_eff.sqrt();
-                        Some(((m - half).max(-1.0), (m + half).min(1.0)))
-                    }
-                    _ => None,
-                },
-                share: n[k] as f64 / totals.get(&period[k]).copied().unwrap_or(1).max(1) as f64,
+                ci,
+                share: 0.0,
                 tension_smooth: None,
                 tension_z: None,
                 spike: false,
-            },
-        );
+            }
+        })
+        .collect();
+    Ok(Partial { cells, totals, span, republished: *republished })
+}
+
+/// The series from the merged [`Partial`] of a whole archive: each dyad laid over every period
+/// of the archive's span (empty periods kept), with `share`, smoothing and spikes.
+pub fn finish(whole: Partial, opts: &SeriesOptions) -> Result<Vec<SeriesRow>> {
+    let clock = std::time::Instant::now();
+    let Partial { cells, totals, span, .. } = whole;
+    let span = span.map(|(a, b)| (from_epoch_days(a), from_epoch_days(b)));
+    // Group by dyad, then lay each dyad over every period of the span.
+    let mut by_dyad: BTreeMap<(String, String), BTreeMap<NaiveDate, SeriesRow>> = BTreeMap::new();
+    for mut r in cells {
+        r.share = r.statements as f64 / totals.get(&to_epoch_days(r.period)).copied().unwrap_or(1).max(1) as f64;
+        by_dyad.entry((r.source.clone(), r.target.clone())).or_default().insert(r.period, r);
     }
     // Requested pairs with no statement at all still get their (empty) rows.
-    for p in wanted {
-        by_dyad.entry((p.source.clone(), p.target.clone())).or_default();
+    for p in opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }) {
+        by_dyad.entry((p.source, p.target)).or_default();
     }
     if let Some((first, last)) = span {
         let mut periods = 0usize;

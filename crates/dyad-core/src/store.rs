@@ -121,20 +121,8 @@ pub fn read_scored(path: &Path) -> Result<DataFrame> {
 /// (`'out/*.parquet'`, quoted so the shell leaves it): the parts are read and stacked.
 pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {
     let text = path.to_string_lossy();
-    let parts = if path.is_dir() {
-        Some(crate::dataset::part_files(path)?)
-    } else if !path.exists() && text.contains(['*', '?', '[']) {
-        let mut files: Vec<std::path::PathBuf> =
-            glob::glob(&text).with_context(|| format!("{text}: not a valid glob"))?.filter_map(|p| p.ok()).filter(|p| p.is_file()).collect();
-        files.sort();
-        if files.is_empty() {
-            bail!("{text}: no file matches");
-        }
-        Some(files)
-    } else {
-        None
-    };
-    if let Some(parts) = parts {
+    let parts = input_files(path)?;
+    if parts.len() > 1 || parts[0] != path {
         let mut frames = parts.iter().map(|p| read_one_scored(p, columns));
         let mut all = frames.next().expect("at least one part")?;
         for f in frames {
@@ -145,6 +133,32 @@ pub fn read_scored_columns(path: &Path, columns: Option<&[&str]>) -> Result<Data
         return Ok(all);
     }
     read_one_scored(path, columns)
+}
+
+/// The files behind a scored input: the file itself, the part files of a dataset directory
+/// (`dyad score -o DIR/`), or the files a glob (`'out/*.parquet'`) matches, sorted.
+pub fn input_files(path: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let text = path.to_string_lossy();
+    if path.is_dir() {
+        return crate::dataset::part_files(path);
+    }
+    if !path.exists() && text.contains(['*', '?', '[']) {
+        let mut files: Vec<std::path::PathBuf> =
+            glob::glob(&text).with_context(|| format!("{text}: not a valid glob"))?.filter_map(|p| p.ok()).filter(|p| p.is_file()).collect();
+        files.sort();
+        if files.is_empty() {
+            bail!("{text}: no file matches");
+        }
+        return Ok(files);
+    }
+    Ok(vec![path.to_path_buf()])
+}
+
+/// The names of a Parquet file's columns (from its footer; no data is read).
+pub fn parquet_columns(path: &Path) -> Result<Vec<String>> {
+    let f = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let schema = anyhow::Context::with_context(ParquetReader::new(f).schema(), || format!("reading the Parquet footer of {}", path.display()))?;
+    Ok(schema.iter_names().map(|n| n.to_string()).collect())
 }
 
 /// What series, compare and top read: [`col::FOR_AGGREGATION`] and `extra`. With `dedup`, a
@@ -173,7 +187,7 @@ pub fn has_dedup_keys(df: &DataFrame) -> bool {
     col::DEDUP_KEYS.iter().all(|c| df.column(c).is_ok_and(|c| c.null_count() == 0 && c.dtype().is_integer()))
 }
 
-fn read_one_scored(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {
+pub(crate) fn read_one_scored(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame> {
     let ctx = || format!("reading scored statements from {}", path.display());
     let df = match out_format(path).with_context(ctx)? {
         OutFormat::Parquet => {

@@ -1,0 +1,295 @@
+//! Archives larger than memory, for the aggregation path (series, compare).
+//!
+//! Aggregation needs all of a dyad's rows at once (dedup compares a statement with every
+//! earlier one of its directed pair; `--undirected` merges the two directions of a sentence),
+//! but never two dyads together. So a Parquet archive with more rows than one piece holds is
+//! read a few row groups at a time, only the columns asked for, and its rows are spilled into
+//! piece files by dyad (a hash of the directed pair, or of the unordered pair with
+//! `undirected`); each piece is then aggregated alone and the results merged
+//! ([`crate::series::Partial::merge`]: series are sums and counts). Peak memory follows the
+//! batch and the largest piece, not the archive. Smaller inputs, CSV and JSONL are one piece.
+use crate::schema::scored as col;
+use crate::store::{input_files, out_format, parquet_columns, OutFormat};
+use anyhow::{Context, Result};
+use polars::io::parquet::write::{BatchedWriter, ParquetCompression};
+use polars::prelude::*;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Rows a piece should hold: about 0.5 GB of aggregation state in the release build.
+pub const DEFAULT_PIECE_ROWS: usize = 1_500_000;
+
+/// Rows read from the archive at once while spilling (whole row groups, so at least one).
+const BATCH_ROWS: usize = 1_000_000;
+
+/// [`DEFAULT_PIECE_ROWS`], or `DYAD_PIECE_ROWS` from the environment (smaller for machines with
+/// little memory, or to exercise the spill on small files).
+pub fn piece_rows() -> Result<usize> {
+    match std::env::var("DYAD_PIECE_ROWS") {
+        Ok(v) => v.parse::<usize>().ok().filter(|n| *n > 0).with_context(|| format!("DYAD_PIECE_ROWS={v:?}: expected a positive number of rows")),
+        Err(_) => Ok(DEFAULT_PIECE_ROWS),
+    }
+}
+
+/// What [`for_each_piece`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pieces {
+    /// Pieces handed to the callback (1 when the input was read whole).
+    pub count: usize,
+    /// Rows read.
+    pub rows: usize,
+}
+
+/// Every input file is Parquet and has all of `names`.
+pub fn all_have_columns(path: &Path, names: &[&str]) -> Result<bool> {
+    for f in input_files(path)? {
+        if out_format(&f)? != OutFormat::Parquet {
+            return Ok(false);
+        }
+        let present = parquet_columns(&f)?;
+        if !names.iter().all(|n| present.iter().any(|p| p == n)) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Calls `f` with the scored input at `path` (a file, dataset directory or glob), `columns`
+/// only (those a file has), in pieces of whole dyads: the whole input when it is not Parquet or
+/// has at most `piece_rows` rows, else about rows / `piece_rows` pieces spilled to a temporary
+/// directory (removed at the end, also on error).
+pub fn for_each_piece(path: &Path, columns: &[&str], undirected: bool, piece_rows: usize, mut f: impl FnMut(DataFrame) -> Result<()>) -> Result<Pieces> {
+    let files = input_files(path)?;
+    let mut rows = 0usize;
+    for file in &files {
+        if out_format(file)? != OutFormat::Parquet {
+            let df = crate::store::read_scored_columns(path, Some(columns))?;
+            let rows = df.height();
+            f(df)?;
+            return Ok(Pieces { count: 1, rows });
+        }
+        rows += anyhow::Context::with_context(parquet_reader(file)?.num_rows(), || format!("reading the Parquet footer of {}", file.display()))?;
+    }
+    if rows <= piece_rows {
+        let df = crate::store::read_scored_columns(path, Some(columns))?;
+        f(df)?;
+        return Ok(Pieces { count: 1, rows });
+    }
+    let count = rows.div_ceil(piece_rows);
+    let dir = tempfile::Builder::new().prefix("dyad-pieces-").tempdir().context("creating a directory for the pieces of a large archive")?;
+    let piece_paths: Vec<PathBuf> = (0..count).map(|k| dir.path().join(format!("piece-{k:04}.parquet"))).collect();
+    let mut writers: Vec<Option<BatchedWriter<File>>> = (0..count).map(|_| None).collect();
+    // Drawn only on a terminal (indicatif's default).
+    let progress = indicatif::ProgressBar::new(rows as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} rows into pieces by dyad ({per_sec}, eta {eta})")
+            .expect("a valid template"),
+    );
+    for file in &files {
+        let present = parquet_columns(file)?;
+        let wanted: Vec<String> = columns.iter().filter(|c| present.iter().any(|p| p == *c)).map(|c| c.to_string()).collect();
+        let groups: Vec<usize> = {
+            let mut r = parquet_reader(file)?;
+            let md = anyhow::Context::with_context(r.get_metadata(), || format!("reading the Parquet footer of {}", file.display()))?;
+            md.row_groups.iter().map(|g| g.num_rows()).collect()
+        };
+        // Whole row groups up to BATCH_ROWS at a time: a slice that cuts a row group would
+        // decode it twice.
+        let (mut offset, mut k) = (0usize, 0usize);
+        while k < groups.len() {
+            let mut n = 0;
+            while k < groups.len() && (n == 0 || n + groups[k] <= BATCH_ROWS.min(piece_rows)) {
+                n += groups[k];
+                k += 1;
+            }
+            let batch = anyhow::Context::with_context(
+                parquet_reader(file)?.with_columns(Some(wanted.clone())).with_slice(Some((offset, n))).finish(),
+                || format!("reading rows {offset}–{} of {}", offset + n, file.display()),
+            )?;
+            offset += n;
+            spill(&batch, undirected, &piece_paths, &mut writers).with_context(|| format!("{}: spilling rows to {}", file.display(), dir.path().display()))?;
+            progress.inc(n as u64);
+        }
+    }
+    progress.finish_and_clear();
+    for w in writers.iter_mut().filter_map(Option::take) {
+        anyhow::Context::context(w.finish(), "finishing a piece file")?;
+    }
+    for p in piece_paths.iter().filter(|p| p.exists()) {
+        f(crate::store::read_one_scored(p, None)?)?;
+        std::fs::remove_file(p).ok(); // disk back as the pieces are done
+    }
+    Ok(Pieces { count, rows })
+}
+
+fn parquet_reader(file: &Path) -> Result<ParquetReader<File>> {
+    Ok(ParquetReader::new(File::open(file).with_context(|| format!("reading scored statements from {}", file.display()))?))
+}
+
+/// Appends each row of `batch` to the piece of its dyad.
+fn spill(batch: &DataFrame, undirected: bool, paths: &[PathBuf], writers: &mut [Option<BatchedWriter<File>>]) -> Result<()> {
+    let (src, tgt) = (batch.column(col::SOURCE)?.str()?, batch.column(col::TARGET)?.str()?);
+    let mut piece_of: PlHashMap<(&str, &str), usize> = PlHashMap::default();
+    let mut rows: Vec<Vec<IdxSize>> = vec![Vec::new(); paths.len()];
+    for (k, (s, t)) in src.iter().zip(tgt.iter()).enumerate() {
+        let (mut s, mut t) = (s.unwrap_or(""), t.unwrap_or(""));
+        if undirected && s > t {
+            std::mem::swap(&mut s, &mut t);
+        }
+        let piece = *piece_of.entry((s, t)).or_insert_with(|| (crate::dataset::stable_hash(&format!("{s}\u{1f}{t}")) % paths.len() as u64) as usize);
+        rows[piece].push(k as IdxSize);
+    }
+    for (piece, idx) in rows.into_iter().enumerate().filter(|(_, idx)| !idx.is_empty()) {
+        let part = batch.take(&IdxCa::from_vec("idx".into(), idx))?;
+        let writer = match &mut writers[piece] {
+            Some(w) => w,
+            slot => {
+                let file = File::create(&paths[piece]).with_context(|| format!("creating {}", paths[piece].display()))?;
+                // LZ4: the pieces are read once, soon; speed matters more than size.
+                slot.insert(ParquetWriter::new(file).with_compression(ParquetCompression::Lz4Raw).batched(part.schema())?)
+            }
+        };
+        writer.write_batch(&part).map_err(|e| anyhow::anyhow!("{e} (do the input files have different columns? they must come from the same version of dyad)"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dates::Every;
+    use crate::dedup::SentenceKeys;
+    use crate::series::{compute_counted, compute_path, SeriesOptions, SeriesRow};
+    use crate::store::tests::row;
+    use crate::store::ScoredRow;
+    use polars::prelude::*;
+    use std::path::Path;
+
+    /// 8 countries, two years, both directions of every sentence, and republished copies
+    /// (exact a day later, edited two days later) so dedup has work in every piece.
+    fn archive() -> Vec<ScoredRow> {
+        let codes = ["USA", "CHN", "RUS", "UKR", "IRN", "ISR", "AZE", "ARM"];
+        let words: Vec<String> = (0..400).map(|k| format!("w{k}")).collect();
+        let mut z = 7u64;
+        let mut next = move || {
+            z = z.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (z >> 33) as usize
+        };
+        let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+        let mut rows = Vec::new();
+        for a in 0..500 {
+            let day = next() % 700;
+            let mut article = Vec::new();
+            for sid in 0..1 + next() % 3 {
+                let s = next() % codes.len();
+                let t = (s + 1 + next() % (codes.len() - 1)) % codes.len();
+                let text: Vec<&str> = (0..18).map(|_| words[next() % words.len()].as_str()).collect();
+                let sentence = format!("{} and {} {}.", codes[s], codes[t], text.join(" "));
+                let stance = (next() % 21) as f64 / 10.0 - 1.0;
+                for (src, tgt, st) in [(s, t, stance), (t, s, 0.0)] {
+                    let date = (start + chrono::Duration::days(day as i64)).to_string();
+                    let mut r = row(&format!("a{a:03}"), &date, codes[src], codes[tgt], st);
+                    r.sentence_id = sid as i64;
+                    r.sentence = sentence.clone();
+                    article.push(r);
+                }
+            }
+            for (copy, shift, edit) in [("x", 1, ""), ("y", 2, "TEHRAN (Reuters) - ")] {
+                if a % 6 == 0 {
+                    for r in article.clone() {
+                        let date = r.date + chrono::Duration::days(shift);
+                        rows.push(ScoredRow { article_id: format!("{copy}{a:03}"), date, sentence: format!("{edit}{}", r.sentence), ..r });
+                    }
+                }
+            }
+            rows.extend(article);
+        }
+        for r in &mut rows {
+            let k = SentenceKeys::of(&r.sentence).to_columns().map(Some);
+            [r.dedup_copy_key, r.dedup_band_1, r.dedup_band_2, r.dedup_band_3, r.dedup_band_4, r.dedup_band_5, r.dedup_band_6] = k;
+        }
+        rows
+    }
+
+    /// Parquet with small row groups, so the archive is read in several batches.
+    fn write(rows: &[ScoredRow], path: &Path) {
+        let mut df = crate::store::rows_to_frame(rows).unwrap();
+        ParquetWriter::new(std::fs::File::create(path).unwrap()).with_row_group_size(Some(97)).finish(&mut df).unwrap();
+    }
+
+    fn assert_same(a: &[SeriesRow], b: &[SeriesRow], what: &str) {
+        assert_eq!(a.len(), b.len(), "{what}: row count");
+        let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+            (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+            (x, y) => x == y,
+        };
+        for (x, y) in a.iter().zip(b) {
+            let key = |r: &SeriesRow| (r.period, r.source.clone(), r.target.clone(), r.statements, r.articles, r.cooperative, r.neutral, r.hostile, r.spike);
+            assert_eq!(key(x), key(y), "{what}");
+            assert!(close(x.mean_stance, y.mean_stance) && close(Some(x.share), Some(y.share)), "{what}: {x:?} vs {y:?}");
+            assert!(close(x.ci.map(|c| c.0), y.ci.map(|c| c.0)) && close(x.tension_z, y.tension_z), "{what}: {x:?} vs {y:?}");
+        }
+    }
+
+    #[test]
+    fn series_in_pieces_equal_the_series_of_the_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = archive();
+        let path = dir.path().join("scored.parquet");
+        write(&rows, &path);
+        // The same rows as a dataset directory of three parts.
+        let ds = dir.path().join("ds");
+        std::fs::create_dir(&ds).unwrap();
+        for (k, part) in rows.chunks(rows.len() / 3 + 1).enumerate() {
+            write(part, &ds.join(format!("part-{k}.parquet")));
+        }
+        let whole = crate::store::read_scored(&path).unwrap();
+        let base = crate::series::tests::opts(Every::Month, false, &[]);
+        let cases = [
+            ("plain", base.clone()),
+            ("dedup", SeriesOptions { dedup: true, spikes: Some(1.5), ..base.clone() }),
+            ("dedup undirected", SeriesOptions { dedup: true, undirected: true, ..base.clone() }),
+            ("per article, stance only", SeriesOptions { dedup: true, per_article: true, exclude_neutral: true, confidence_weighted: true, ..base.clone() }),
+            ("two pairs", SeriesOptions { dedup: true, ..crate::series::tests::opts(Every::Week, true, &[("USA", "CHN"), ("IRN", "ARM")]) }),
+        ];
+        for (name, o) in cases {
+            let (expected, republished) = compute_counted(&whole, &o).unwrap();
+            if o.dedup {
+                assert!(republished > 50, "{name}: the archive has copies ({republished})");
+            }
+            for (input, piece_rows) in [(&path, 100_000), (&path, 400), (&path, 150), (&ds, 150)] {
+                let got = compute_path(input, &o, true, piece_rows).unwrap();
+                let what = format!("{name}, {} in pieces of {piece_rows} rows", input.display());
+                assert_same(&got.rows, &expected, &what);
+                assert_eq!(got.republished, republished, "{what}");
+                assert_eq!(got.pieces.rows, rows.len());
+                assert_eq!(got.pieces.count, rows.len().div_ceil(piece_rows), "{what}");
+                assert_eq!(got.models, ["test"]);
+                assert!(!got.from_text);
+            }
+        }
+    }
+
+    #[test]
+    fn files_without_dedup_keys_and_csv_are_read_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows: Vec<ScoredRow> = archive()
+            .into_iter()
+            .map(|r| ScoredRow { dedup_copy_key: None, dedup_band_1: None, dedup_band_2: None, dedup_band_3: None, dedup_band_4: None, dedup_band_5: None, dedup_band_6: None, ..r })
+            .collect();
+        let o = SeriesOptions { dedup: true, ..crate::series::tests::opts(Every::Quarter, false, &[]) };
+        let old = dir.path().join("old.parquet");
+        let df = crate::store::rows_to_frame(&rows).unwrap();
+        let mut df = df.drop_many(crate::schema::scored::DEDUP_KEYS.iter().copied());
+        ParquetWriter::new(std::fs::File::create(&old).unwrap()).with_row_group_size(Some(97)).finish(&mut df).unwrap();
+        let (expected, republished) = compute_counted(&crate::store::read_scored(&old).unwrap(), &o).unwrap();
+        let got = compute_path(&old, &o, false, 200).unwrap();
+        assert!(got.from_text && got.pieces.count > 1);
+        assert_same(&got.rows, &expected, "from text");
+        assert_eq!(got.republished, republished);
+        let csv = dir.path().join("s.csv");
+        crate::store::write_rows(&rows, &csv).unwrap();
+        let got = compute_path(&csv, &o, false, 200).unwrap();
+        assert_eq!(got.pieces.count, 1, "CSV is read whole");
+        assert_same(&got.rows, &expected, "csv");
+    }
+}
