@@ -48,7 +48,7 @@ pub fn run(a: Args) -> Result<()> {
     let opts = dyad_core::series::SeriesOptions { spikes: a.spikes, ..a.agg.series_options(pairs) };
     let opts = dyad_core::compare::comparison_options(&opts);
     let from = super::series_of_path(&a.scored, &opts, true)?;
-    let c = dyad_core::compare::from_rows(from.rows, &opts)?;
+    let c = dyad_core::compare::from_rows(dyad_core::series::finish(from.whole, &opts)?, &opts)?;
     print!("{}", render_text(&c, g));
     if a.output.is_some() {
         super::output::Output(a.output.clone()).write(&mut wide_frame(&c)?, "periods")?;

@@ -1,7 +1,7 @@
 use anyhow::Result;
 use dyad_core::actors::Gazetteer;
 use dyad_core::pair_spec::parse_pair;
-use dyad_core::series::{series_frame, SeriesOptions};
+use dyad_core::series::{series_frame_of, SeriesOptions};
 use std::path::PathBuf;
 
 /// Tension time series per dyad and period from a scored file.
@@ -41,17 +41,25 @@ pub fn run(a: Args) -> Result<()> {
     // The model column for the chart's source line.
     let from = super::series_of_path(&a.scored, &opts, a.plot.is_some())?;
     dyad_core::timing::timing("read and aggregate", clock);
-    let rows = &from.rows;
     if opts.dedup {
-        eprintln!("{} republished statements counted once (--no-dedup keeps them)", from.republished);
+        eprintln!("{} republished statements counted once (--no-dedup keeps them)", from.whole.republished);
     }
-    dyad_core::timing::timing("aggregate", clock);
-    let mut df = series_frame(rows, g, &opts)?;
+    let plotted = match &a.plot {
+        Some(_) => plotted_pairs(&from.whole.cells, &opts)?,
+        None => Vec::new(),
+    };
+    let mut plot_rows = Vec::new();
+    let dyads = dyad_core::series::dense(from.whole, &opts)?;
+    let mut df = series_frame_of(dyads, g, &opts, |rows| {
+        if rows.first().is_some_and(|r| plotted.iter().any(|p| p.source == r.source && p.target == r.target)) {
+            plot_rows.extend_from_slice(rows);
+        }
+    })?;
     dyad_core::timing::timing("frame", clock);
     super::output::Output(a.output).write(&mut df, "rows")?;
     dyad_core::timing::timing("write", clock);
     if let Some(p) = &a.plot {
-        plot(&a.scored, &from.models, rows, &opts, p)?;
+        plot(&a.scored, &from.models, plot_rows, plotted, &opts, p)?;
     }
     Ok(())
 }
@@ -61,10 +69,11 @@ const MAX_PLOTTED: usize = 6;
 
 /// The chart of `series --plot`: the asked-for dyads, else the most reported, drawn as `compare`
 /// draws them (the same aggregation, so the chart's points are the rows written above).
-fn plot(path: &std::path::Path, models: &[String], rows: &[dyad_core::series::SeriesRow], opts: &SeriesOptions, chart: &std::path::Path) -> Result<()> {
+/// The dyads `--plot` draws: the asked-for ones, else the most reported (from the series' cells).
+fn plotted_pairs(cells: &[dyad_core::series::SeriesRow], opts: &SeriesOptions) -> Result<Vec<dyad_core::pair_spec::PairSpec>> {
     let pairs = if opts.pairs.is_empty() {
         let mut totals: std::collections::BTreeMap<(&str, &str), i64> = Default::default();
-        for r in rows {
+        for r in cells {
             *totals.entry((r.source.as_str(), r.target.as_str())).or_default() += r.statements;
         }
         let mut by: Vec<_> = totals.into_iter().filter(|(_, n)| *n > 0).collect();
@@ -78,14 +87,15 @@ fn plot(path: &std::path::Path, models: &[String], rows: &[dyad_core::series::Se
     if pairs.is_empty() {
         anyhow::bail!("--plot: no dyad has statements to draw");
     }
-    // The rows written above, without smoothing: drawn as `compare` draws them.
+    Ok(dyad_core::compare::comparison_options(&SeriesOptions { pairs, ..opts.clone() }).pairs)
+}
+
+/// The chart of `series --plot`: the rows written above, without smoothing, drawn as `compare`
+/// draws them.
+fn plot(path: &std::path::Path, models: &[String], rows: Vec<dyad_core::series::SeriesRow>, pairs: Vec<dyad_core::pair_spec::PairSpec>, opts: &SeriesOptions, chart: &std::path::Path) -> Result<()> {
     let copts = dyad_core::compare::comparison_options(&SeriesOptions { pairs, ..opts.clone() });
-    let chosen: Vec<_> = rows
-        .iter()
-        .filter(|r| copts.pairs.iter().any(|p| p.source == r.source && p.target == r.target))
-        .map(|r| dyad_core::series::SeriesRow { tension_smooth: None, ..r.clone() })
-        .collect();
-    let c = dyad_core::compare::from_rows(chosen, &copts)?;
+    let rows = rows.into_iter().map(|r| dyad_core::series::SeriesRow { tension_smooth: None, ..r }).collect();
+    let c = dyad_core::compare::from_rows(rows, &copts)?;
     dyad_core::chart::draw_comparison(&c, chart, dyad_core::chart::DEFAULT_SIZE, &super::chart_source_line(path, models, &c))?;
     eprintln!("wrote {}", chart.display());
     Ok(())

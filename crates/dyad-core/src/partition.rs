@@ -13,11 +13,13 @@ use crate::store::{input_files, out_format, parquet_columns, OutFormat};
 use anyhow::{Context, Result};
 use polars::io::parquet::write::{BatchedWriter, ParquetCompression};
 use polars::prelude::*;
+use rayon::prelude::*;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// Rows a piece should hold: about 0.5 GB of aggregation state in the release build.
-pub const DEFAULT_PIECE_ROWS: usize = 1_500_000;
+/// Rows a piece should hold: about 0.3 GB of aggregation state (release build); smaller
+/// pieces save little more, as the series itself then takes most of the memory.
+pub const DEFAULT_PIECE_ROWS: usize = 500_000;
 
 /// Rows read from the archive at once while spilling (whole row groups, so at least one).
 const BATCH_ROWS: usize = 1_000_000;
@@ -40,14 +42,23 @@ pub struct Pieces {
     pub rows: usize,
 }
 
-/// Every input file is Parquet and has all of `names`.
-pub fn all_have_columns(path: &Path, names: &[&str]) -> Result<bool> {
+/// Every input file is Parquet with the dedup key columns filled (files written before the
+/// keys existed lack the columns, or, from some tools, hold them empty). A file is written
+/// whole by one version, so its first row stands for all of it.
+pub fn has_key_columns(path: &Path) -> Result<bool> {
     for f in input_files(path)? {
         if out_format(&f)? != OutFormat::Parquet {
             return Ok(false);
         }
         let present = parquet_columns(&f)?;
-        if !names.iter().all(|n| present.iter().any(|p| p == n)) {
+        if !col::DEDUP_KEYS.iter().all(|n| present.iter().any(|p| p == n)) {
+            return Ok(false);
+        }
+        let first = anyhow::Context::with_context(
+            parquet_reader(&f)?.with_columns(Some(col::DEDUP_KEYS.iter().map(|c| c.to_string()).collect())).with_slice(Some((0, 1))).finish(),
+            || format!("reading the dedup keys of {}", f.display()),
+        )?;
+        if first.height() > 0 && !crate::store::has_dedup_keys(&first) {
             return Ok(false);
         }
     }
@@ -75,6 +86,7 @@ pub fn for_each_piece(path: &Path, columns: &[&str], undirected: bool, piece_row
         f(df)?;
         return Ok(Pieces { count: 1, rows });
     }
+    let clock = std::time::Instant::now();
     let count = rows.div_ceil(piece_rows);
     let dir = tempfile::Builder::new().prefix("dyad-pieces-").tempdir().context("creating a directory for the pieces of a large archive")?;
     let piece_paths: Vec<PathBuf> = (0..count).map(|k| dir.path().join(format!("piece-{k:04}.parquet"))).collect();
@@ -112,6 +124,7 @@ pub fn for_each_piece(path: &Path, columns: &[&str], undirected: bool, piece_row
         }
     }
     progress.finish_and_clear();
+    crate::timing::timing("rows spilled into pieces", clock);
     for w in writers.iter_mut().filter_map(Option::take) {
         anyhow::Context::context(w.finish(), "finishing a piece file")?;
     }
@@ -139,26 +152,26 @@ fn spill(batch: &DataFrame, undirected: bool, paths: &[PathBuf], writers: &mut [
         let piece = *piece_of.entry((s, t)).or_insert_with(|| (crate::dataset::stable_hash(&format!("{s}\u{1f}{t}")) % paths.len() as u64) as usize);
         rows[piece].push(k as IdxSize);
     }
-    for (piece, idx) in rows.into_iter().enumerate().filter(|(_, idx)| !idx.is_empty()) {
+    // Each piece's rows taken and compressed on its own thread: the writers are independent.
+    writers.par_iter_mut().zip(rows).zip(paths).filter(|((_, idx), _)| !idx.is_empty()).try_for_each(|((slot, idx), path)| -> Result<()> {
         let part = batch.take(&IdxCa::from_vec("idx".into(), idx))?;
-        let writer = match &mut writers[piece] {
+        let writer = match slot {
             Some(w) => w,
             slot => {
-                let file = File::create(&paths[piece]).with_context(|| format!("creating {}", paths[piece].display()))?;
+                let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
                 // LZ4: the pieces are read once, soon; speed matters more than size.
                 slot.insert(ParquetWriter::new(file).with_compression(ParquetCompression::Lz4Raw).batched(part.schema())?)
             }
         };
-        writer.write_batch(&part).map_err(|e| anyhow::anyhow!("{e} (do the input files have different columns? they must come from the same version of dyad)"))?;
-    }
-    Ok(())
+        writer.write_batch(&part).map_err(|e| anyhow::anyhow!("{e} (do the input files have different columns? they must come from the same version of dyad)"))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use crate::dates::Every;
     use crate::dedup::SentenceKeys;
-    use crate::series::{compute_counted, compute_path, SeriesOptions, SeriesRow};
+    use crate::series::{compute_counted, finish, SeriesOptions, SeriesRow};
     use crate::store::tests::row;
     use crate::store::ScoredRow;
     use polars::prelude::*;
@@ -257,10 +270,16 @@ mod tests {
                 assert!(republished > 50, "{name}: the archive has copies ({republished})");
             }
             for (input, piece_rows) in [(&path, 100_000), (&path, 400), (&path, 150), (&ds, 150)] {
-                let got = compute_path(input, &o, true, piece_rows).unwrap();
+                let got = crate::series::compute_path(input, &o, true, piece_rows).unwrap();
                 let what = format!("{name}, {} in pieces of {piece_rows} rows", input.display());
-                assert_same(&got.rows, &expected, &what);
-                assert_eq!(got.republished, republished, "{what}");
+                assert_eq!(got.whole.republished, republished, "{what}");
+                // The series frame built a slice of dyads at a time equals the one of all rows.
+                let g = crate::actors::Gazetteer::builtin();
+                let streamed = crate::series::series_frame_of(crate::series::dense(got.whole.clone(), &o).unwrap(), g, &o, |_| ()).unwrap();
+                let series = finish(got.whole.clone(), &o).unwrap();
+                assert!(streamed.equals_missing(&crate::series::series_frame(&series, g, &o).unwrap()), "{what}: frames differ");
+                // Sums taken in another order: equal up to the last bits.
+                assert_same(&series, &expected, &what);
                 assert_eq!(got.pieces.rows, rows.len());
                 assert_eq!(got.pieces.count, rows.len().div_ceil(piece_rows), "{what}");
                 assert_eq!(got.models, ["test"]);
@@ -282,14 +301,20 @@ mod tests {
         let mut df = df.drop_many(crate::schema::scored::DEDUP_KEYS.iter().copied());
         ParquetWriter::new(std::fs::File::create(&old).unwrap()).with_row_group_size(Some(97)).finish(&mut df).unwrap();
         let (expected, republished) = compute_counted(&crate::store::read_scored(&old).unwrap(), &o).unwrap();
-        let got = compute_path(&old, &o, false, 200).unwrap();
+        let got = crate::series::compute_path(&old, &o, false, 200).unwrap();
         assert!(got.from_text && got.pieces.count > 1);
-        assert_same(&got.rows, &expected, "from text");
-        assert_eq!(got.republished, republished);
+        assert_eq!(got.whole.republished, republished);
+        assert_same(&finish(got.whole, &o).unwrap(), &expected, "from text");
+        // Key columns present but empty (as some tools write them): the text again.
+        let empty = dir.path().join("empty_keys.parquet");
+        write(&rows, &empty);
+        let got = crate::series::compute_path(&empty, &o, false, 200).unwrap();
+        assert!(got.from_text);
+        assert_same(&finish(got.whole, &o).unwrap(), &expected, "empty key columns");
         let csv = dir.path().join("s.csv");
         crate::store::write_rows(&rows, &csv).unwrap();
-        let got = compute_path(&csv, &o, false, 200).unwrap();
+        let got = crate::series::compute_path(&csv, &o, false, 200).unwrap();
         assert_eq!(got.pieces.count, 1, "CSV is read whole");
-        assert_same(&got.rows, &expected, "csv");
+        assert_same(&finish(got.whole, &o).unwrap(), &expected, "csv");
     }
 }

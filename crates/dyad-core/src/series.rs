@@ -184,12 +184,35 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
     Ok((compute_selected(scored, opts, &selection)?, selection.republished))
 }
 
-/// A series read from a scored file, dataset directory or glob ([`compute_path`]).
+impl SeriesOptions {
+    /// The scored columns these options read (dedup's key columns included; a subset of
+    /// [`input::FOR_AGGREGATION`]): on archives read in pieces, every column left out is time
+    /// saved twice, reading and spilling.
+    pub fn columns(&self) -> Vec<&'static str> {
+        let mut c = vec![input::ARTICLE_ID, input::DATE, input::SOURCE, input::TARGET, input::STANCE, input::LABEL];
+        if self.undirected {
+            c.push(input::SENTENCE_ID);
+        }
+        if self.primary_only {
+            c.push(input::PRIMARY);
+        }
+        if !self.quads.is_empty() {
+            c.extend([input::QUAD, input::P_PRIMARY]);
+        }
+        if self.confidence_weighted {
+            c.extend([input::P_COOPERATIVE, input::P_NEUTRAL, input::P_HOSTILE]);
+        }
+        if self.dedup {
+            c.extend(input::DEDUP_KEYS);
+        }
+        c
+    }
+}
+
+/// A scored input aggregated ([`compute_path`]): [`finish`] or [`dense`] lay out its series.
 #[derive(Debug, Clone)]
 pub struct FromPath {
-    pub rows: Vec<SeriesRow>,
-    /// Republished statements left out by dedup.
-    pub republished: usize,
+    pub whole: Partial,
     /// Dedup found republished statements from the sentence text: the input has no dedup key
     /// columns (scored before dyad wrote them), which is slower.
     pub from_text: bool,
@@ -198,17 +221,17 @@ pub struct FromPath {
     pub pieces: crate::partition::Pieces,
 }
 
-/// The series of the scored input at `path`, read in pieces of whole dyads when it has more
-/// than `piece_rows` rows ([`crate::partition`]), so memory stays flat as archives grow; the
-/// rows equal [`compute`] over the whole input read at once. With `models`, also lists the
-/// `model` column's values (for a chart's source line).
+/// Aggregates the scored input at `path`, read in pieces of whole dyads when it has more than
+/// `piece_rows` rows ([`crate::partition`]), so memory stays flat as archives grow;
+/// `finish(compute_path(…)?.whole, opts)` equals [`compute`] over the whole input read at once.
+/// With `models`, also lists the `model` column's values (for a chart's source line).
 pub fn compute_path(path: &std::path::Path, opts: &SeriesOptions, models: bool, piece_rows: usize) -> Result<FromPath> {
-    let mut columns: Vec<&str> = input::FOR_AGGREGATION.to_vec();
+    let mut columns = opts.columns();
     if models {
         columns.push(input::MODEL);
     }
     // Files scored before the key columns existed: dedup reads the text instead.
-    if opts.dedup && !crate::partition::all_have_columns(path, input::DEDUP_KEYS)? {
+    if opts.dedup && !crate::partition::has_key_columns(path)? {
         columns.push(input::SENTENCE);
     }
     let mut whole = Partial::default();
@@ -223,8 +246,7 @@ pub fn compute_path(path: &std::path::Path, opts: &SeriesOptions, models: bool, 
         whole.merge(partial(&piece, opts)?);
         Ok(())
     })?;
-    let republished = whole.republished;
-    Ok(FromPath { rows: finish(whole, opts)?, republished, from_text, models: names.into_iter().collect(), pieces })
+    Ok(FromPath { whole, from_text, models: names.into_iter().collect(), pieces })
 }
 
 /// Each row's period (days since the epoch of its first day).
@@ -380,10 +402,55 @@ fn partial_selected(scored: &DataFrame, opts: &SeriesOptions, selection: &Select
 /// The series from the merged [`Partial`] of a whole archive: each dyad laid over every period
 /// of the archive's span (empty periods kept), with `share`, smoothing and spikes.
 pub fn finish(whole: Partial, opts: &SeriesOptions) -> Result<Vec<SeriesRow>> {
-    let clock = std::time::Instant::now();
+    let dyads = dense(whole, opts)?;
+    // Sized once: growing by doubling would briefly hold up to twice the series.
+    let mut out = Vec::with_capacity(dyads.rows);
+    for rows in dyads {
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The dyads of a merged [`Partial`], one at a time, each over every period of the span: what
+/// [`finish`] collects, for writers that turn dyads into columns as they come instead of holding
+/// every row of a long series at once ([`series_frame_of`]).
+pub struct Dense {
+    /// Rows all dyads make together.
+    pub rows: usize,
+    dyads: std::collections::btree_map::IntoIter<(String, String), BTreeMap<NaiveDate, SeriesRow>>,
+    span: Option<(NaiveDate, NaiveDate)>,
+    every: Every,
+    smooth: Option<usize>,
+    spikes: Option<f64>,
+}
+
+impl Iterator for Dense {
+    type Item = Vec<SeriesRow>;
+
+    fn next(&mut self) -> Option<Vec<SeriesRow>> {
+        let (first, last) = self.span?;
+        let ((s, t), mut rows) = self.dyads.next()?;
+        let mut out = Vec::new();
+        let mut p = first;
+        while p <= last {
+            out.push(rows.remove(&p).unwrap_or_else(|| SeriesRow::empty(p, &s, &t)));
+            p = self.every.next(p);
+        }
+        if let Some(w) = self.smooth {
+            smooth(&mut out, w);
+        }
+        if let Some(z) = self.spikes {
+            flag_spikes(&mut out, SPIKE_BASELINE, z);
+        }
+        Some(out)
+    }
+}
+
+/// Sets `share`, groups the cells by dyad (adding asked-for dyads without statements) and checks
+/// the series is not absurdly long (see [`MAX_SERIES_ROWS`]).
+pub fn dense(whole: Partial, opts: &SeriesOptions) -> Result<Dense> {
     let Partial { cells, totals, span, .. } = whole;
     let span = span.map(|(a, b)| (from_epoch_days(a), from_epoch_days(b)));
-    // Group by dyad, then lay each dyad over every period of the span.
     let mut by_dyad: BTreeMap<(String, String), BTreeMap<NaiveDate, SeriesRow>> = BTreeMap::new();
     for mut r in cells {
         r.share = r.statements as f64 / totals.get(&to_epoch_days(r.period)).copied().unwrap_or(1).max(1) as f64;
@@ -393,6 +460,7 @@ pub fn finish(whole: Partial, opts: &SeriesOptions) -> Result<Vec<SeriesRow>> {
     for p in opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }) {
         by_dyad.entry((p.source, p.target)).or_default();
     }
+    let mut rows = 0usize;
     if let Some((first, last)) = span {
         let mut periods = 0usize;
         let mut p = first;
@@ -408,25 +476,44 @@ pub fn finish(whole: Partial, opts: &SeriesOptions) -> Result<Vec<SeriesRow>> {
                 if periods > MAX_SERIES_ROWS { format!("more than {MAX_SERIES_ROWS}") } else { periods.to_string() },
             );
         }
+        rows = periods * by_dyad.len();
     }
-    let mut out = Vec::new();
-    for ((s, t), rows) in by_dyad {
-        let Some((first, last)) = span else { break };
-        let dyad_start = out.len();
-        let mut p = first;
-        while p <= last {
-            out.push(rows.get(&p).cloned().unwrap_or_else(|| SeriesRow::empty(p, &s, &t)));
-            p = opts.every.next(p);
+    Ok(Dense { rows, dyads: by_dyad.into_iter(), span, every: opts.every, smooth: opts.smooth, spikes: opts.spikes })
+}
+
+/// [`series_frame`] of the dyads of `dyads`, turned into columns a slice at a time (a monthly
+/// series of 20,000 dyads is 2.4 million rows: held as [`SeriesRow`]s as well as columns it
+/// would double the memory of a large `series` run). `seen` gets each dyad's rows on the way.
+pub fn series_frame_of(dyads: Dense, gazetteer: &Gazetteer, opts: &SeriesOptions, mut seen: impl FnMut(&[SeriesRow])) -> Result<DataFrame> {
+    const SLICE_ROWS: usize = 100_000;
+    let mut frame: Option<DataFrame> = None;
+    let mut slice: Vec<SeriesRow> = Vec::new();
+    let flush = |slice: &mut Vec<SeriesRow>, frame: &mut Option<DataFrame>| -> Result<()> {
+        let df = to_code_frame(slice, opts)?;
+        match frame {
+            Some(f) => {
+                f.vstack_mut(&df)?;
+            }
+            None => *frame = Some(df),
         }
-        if let Some(w) = opts.smooth {
-            smooth(&mut out[dyad_start..], w);
-        }
-        if let Some(z) = opts.spikes {
-            flag_spikes(&mut out[dyad_start..], SPIKE_BASELINE, z);
+        slice.clear();
+        Ok(())
+    };
+    for rows in dyads {
+        seen(&rows);
+        slice.extend(rows);
+        if slice.len() >= SLICE_ROWS {
+            flush(&mut slice, &mut frame)?;
         }
     }
-    crate::timing::timing("dense periods", clock);
-    Ok(out)
+    if !slice.is_empty() || frame.is_none() {
+        flush(&mut slice, &mut frame)?;
+    }
+    let mut df = frame.expect("flushed at least once");
+    df.rechunk_mut_par();
+    crate::naming::insert_names(&mut df, 3, out::SOURCE, out::SOURCE_NAME, gazetteer)?;
+    crate::naming::insert_names(&mut df, 4, out::TARGET, out::TARGET_NAME, gazetteer)?;
+    Ok(df)
 }
 
 /// The weight column: 1, or the model's confidence (highest of the three probabilities).
