@@ -28,8 +28,10 @@ setup-accurate: .deps/models/all-mpnet-base-v2/model.safetensors
 build: setup
 	$(CARGO) build
 
+# The build for real runs (target/release/dyad; README "Measured"). --workspace with the
+# examples: the same features the bench scripts build with, so polars is compiled once.
 release: setup
-	$(CARGO) build --release
+	$(CARGO) build --release --workspace --bins --examples
 
 # dyad-core first: it needs no libtorch and no encoder (`.ci/run` runs it before setup to prove it).
 test: setup setup-accurate
@@ -82,7 +84,6 @@ bench: release
 	bash scripts/bench/bench_score.sh
 	bash scripts/bench/bench_classify.sh
 	bash scripts/bench/bench_series.sh
-	cargo build --workspace --release --examples
 	./target/release/examples/article_scaling ../shared/data/archives/iran_azerbaijan_2025-02-04.txt
 
 # Sentence boundaries: the gold set rebuilt from ../shared/data, then precision/recall of the

@@ -369,7 +369,7 @@ fn series_plot_draws_the_series() {
 /// files holds the rows of one run over the whole input (the same rows, the same values up to
 /// the last digit of a probability where a statement shared its batch with others), and
 /// `series` reads the directory and a glob of it as it reads one file of the same rows, also
-/// in pieces of whole dyads.
+/// in pieces of whole dyads (and `top` in pieces as it reads the file).
 #[test]
 fn shards_together_equal_the_whole_and_datasets_read_as_one_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -412,6 +412,16 @@ fn shards_together_equal_the_whole_and_datasets_read_as_one_file() {
             let (_, err) = run_ok(dyad().env("DYAD_PIECE_ROWS", "40").args(["series", ds.to_str().unwrap(), "--every", "1y", "--undirected", "-o", o.to_str().unwrap()]));
             assert!(err.contains("pieces of whole dyads"), "{err}");
             assert_eq!(std::fs::read_to_string(o).unwrap(), from_file);
+            // `top` too.
+            let top = |input: &str, out: &str, piece_rows: &str| {
+                let o = dir.path().join(out);
+                let windows = ["--from", "2012-01-01..2013-06-30", "--to", "2013-07-01..2015-12-31", "--min-statements", "1"];
+                run_ok(dyad().env("DYAD_PIECE_ROWS", piece_rows).arg("top").arg(input).args(windows).args(["--undirected", "-o", o.to_str().unwrap()]));
+                std::fs::read_to_string(o).unwrap()
+            };
+            let top_of_file = top(one.to_str().unwrap(), "top_a.csv", "500000");
+            assert!(top_of_file.lines().count() > 2, "dyads in both windows: {top_of_file}");
+            assert_eq!(top(ds.to_str().unwrap(), "top_b.csv", "40"), top_of_file);
 
             // A part lost (or never written): --resume scores it again and nothing else.
             let parts: Vec<_> = std::fs::read_dir(&ds).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "parquet")).collect();

@@ -50,3 +50,4 @@ run "series --every 1mo --undirected" "$BIN" series "$DATA" --every 1mo --undire
 run "series USA-CHN --every 1w --spikes" "$BIN" series "$DATA" --pair USA-CHN --every 1w --spikes -o target/bench/series_one.csv
 run "compare 4 pairs --every 1mo (dedup)" "$BIN" compare "$DATA" USA-CHN USA-RUS RUS-UKR IRN-ISR --every 1mo -o target/bench/compare.csv
 run "compare 4 pairs --every 1mo --no-dedup" "$BIN" compare "$DATA" USA-CHN USA-RUS RUS-UKR IRN-ISR --every 1mo --no-dedup -o target/bench/compare.csv
+run "top --from 2015..2019 --to 2020..2024 (dedup)" "$BIN" top "$DATA" --from 2015-01-01..2019-12-31 --to 2020-01-01..2024-12-31 -o target/bench/top.csv

@@ -15,6 +15,6 @@ rm -f out/profile_guardian.parquet.partial.jsonl
 perf record -F 299 -o target/bench/score.perf -- "$BIN" score ../shared/data/archives/guardian_syria_2017_2019.jsonl \
   -o out/profile_guardian.parquet --threads "$THREADS" --precision "$PRECISION" --model "$MODEL" --quiet 2>&1 | grep -v '^\[ perf'
 echo "== by library (share of samples)"
-perf report -i target/bench/score.perf --stdio --sort dso 2>/dev/null | grep -E '^ +[0-9]' | head -12
+perf report -i target/bench/score.perf --stdio --sort dso 2>/dev/null | grep -E '^ +[0-9]' | sed 's/ *$//' | head -12
 echo "== top functions"
-perf report -i target/bench/score.perf --stdio --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9]' | head -25
+perf report -i target/bench/score.perf --stdio --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9]' | cut -c1-150 | sed 's/ *$//' | head -25

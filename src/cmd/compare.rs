@@ -6,9 +6,13 @@ use std::path::PathBuf;
 
 /// Compare dyads side by side over time: level, trend, correlation, lead/lag, periods where
 /// they diverge, with a chart.
+///
+/// Parquet archives of more than 500,000 rows are read in pieces of whole dyads (see `dyad
+/// series --help`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A file written by `dyad score`.
+    /// A file written by `dyad score` (.parquet, .csv, .jsonl), a dataset directory of its
+    /// parts, or a quoted glob ('out/*.parquet').
     pub scored: PathBuf,
     /// Dyads, SOURCE-TARGET by ISO3 code or name: IRN-AZE ARM-AZE.
     #[arg(required = true, value_name = "PAIR")]

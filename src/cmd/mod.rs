@@ -206,38 +206,30 @@ pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     dyad_core::dates::parse_date(s).ok_or_else(|| format!("unreadable date {s:?} (use YYYY-MM-DD)"))
 }
 
-/// The chart's source line: the scored file, the model(s) that scored it, the periods shown.
-/// Reads a scored file, directory or glob for series, compare or top
-/// ([`dyad_core::store::read_for_aggregation`]), saying so when dedup has to work from the text.
-pub fn read_for_aggregation(path: &std::path::Path, extra: &[&str], dedup: bool) -> Result<polars::prelude::DataFrame> {
-    let (scored, from_text) = dyad_core::store::read_for_aggregation(path, extra, dedup)?;
-    if from_text {
-        note_dedup_from_text(path);
-    }
-    Ok(scored)
-}
-
 /// The series of a scored input in pieces of whole dyads (flat memory on large archives, see
 /// `dyad_core::partition`), with the notes the aggregating commands print.
 pub fn series_of_path(path: &std::path::Path, opts: &dyad_core::series::SeriesOptions, models: bool) -> Result<dyad_core::series::FromPath> {
     let from = dyad_core::series::compute_path(path, opts, models, dyad_core::partition::piece_rows()?)?;
-    if from.from_text {
-        note_dedup_from_text(path);
-    }
-    if from.pieces.count > 1 {
-        eprintln!("{} rows aggregated in {} pieces of whole dyads (DYAD_PIECE_ROWS sets their size)", from.pieces.rows, from.pieces.count);
-    }
+    note_how_read(path, from.from_text, from.pieces);
     Ok(from)
 }
 
-fn note_dedup_from_text(path: &std::path::Path) {
-    eprintln!(
-        "note: {} has no dedup key columns (scored before dyad wrote them): finding republished statements from the \
-         sentence text instead, which is slower and holds every sentence in memory; scoring it again writes the keys",
-        path.display()
-    );
+/// What the aggregating commands say about how they read an input: dedup from the text (slower)
+/// and the pieces of a large archive.
+pub fn note_how_read(path: &std::path::Path, from_text: bool, pieces: dyad_core::partition::Pieces) {
+    if from_text {
+        eprintln!(
+            "note: {} has no dedup key columns (scored before dyad wrote them): finding republished statements from the \
+             sentence text instead, which is slower; scoring it again writes the keys",
+            path.display()
+        );
+    }
+    if pieces.count > 1 {
+        eprintln!("{} rows aggregated in {} pieces of whole dyads (DYAD_PIECE_ROWS sets their size)", pieces.rows, pieces.count);
+    }
 }
 
+/// The chart's source line: the scored file, the model(s) that scored it, the periods shown.
 pub fn chart_source_line(path: &std::path::Path, models: &[String], c: &dyad_core::compare::Comparison) -> String {
     let models = if models.is_empty() { "model not recorded".to_string() } else { format!("model {}", models.join(", ")) };
     let span = match (c.periods.first(), c.periods.last()) {

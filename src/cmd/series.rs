@@ -8,9 +8,14 @@ use std::path::PathBuf;
 ///
 /// tension = 50 × (1 − mean_stance): 0 all cooperative, 50 neutral/balanced, 100 all hostile.
 /// Periods with no statement for a dyad appear with statements = 0 and empty tension.
+///
+/// Parquet archives of more than 500,000 rows are read in pieces of whole dyads spilled to a
+/// temporary directory ($TMPDIR), so memory stays flat as the archive grows;
+/// DYAD_PIECE_ROWS=N sets the piece size.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A file written by `dyad score` (.parquet, .csv, .jsonl).
+    /// A file written by `dyad score` (.parquet, .csv, .jsonl), a dataset directory of its
+    /// parts, or a quoted glob ('out/*.parquet').
     pub scored: PathBuf,
     /// Only these dyads, SOURCE-TARGET by ISO3 code or name (IRN-AZE, Iran-Azerbaijan); repeatable.
     #[arg(long = "pair", value_name = "PAIR")]

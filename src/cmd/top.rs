@@ -1,13 +1,17 @@
 use anyhow::Result;
 use dyad_core::actors::Gazetteer;
-use dyad_core::top::{check_windows, movers_frame, top_movers, Window};
+use dyad_core::top::{check_windows, movers_frame, movers_of_path, Window};
 use std::path::PathBuf;
 
 /// Dyads whose tension changed most between two date windows, with statement counts so a
 /// reader can judge each move.
+///
+/// Parquet archives of more than 500,000 rows are read in pieces of whole dyads (see `dyad
+/// series --help`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A file written by `dyad score`.
+    /// A file written by `dyad score` (.parquet, .csv, .jsonl), a dataset directory of its
+    /// parts, or a quoted glob ('out/*.parquet').
     pub scored: PathBuf,
     /// The earlier window, FROM..TO (inclusive dates).
     #[arg(long)]
@@ -31,8 +35,9 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     check_windows(a.from, a.to)?;
     let filter = a.filter.filter(Vec::new());
-    let scored = super::read_for_aggregation(&a.scored, &[], filter.dedup)?;
-    let movers = top_movers(&scored, a.from, a.to, a.min_statements, &filter)?;
+    let read = movers_of_path(&a.scored, a.from, a.to, a.min_statements, &filter, dyad_core::partition::piece_rows()?)?;
+    super::note_how_read(&a.scored, read.from_text, read.pieces);
+    let movers = read.movers;
     if filter.dedup {
         eprintln!("republished statements counted once (--no-dedup keeps them)");
     }

@@ -31,6 +31,27 @@ pub struct Filter {
     pub quads: Vec<crate::stance::Quad>,
 }
 
+impl Filter {
+    /// The scored columns [`select`] reads under this filter: on archives read in pieces
+    /// ([`crate::partition`]) every column left out is time saved twice, reading and spilling.
+    pub fn columns(&self) -> Vec<&'static str> {
+        let mut c = vec![col::ARTICLE_ID, col::DATE, col::SOURCE, col::TARGET, col::STANCE, col::LABEL];
+        if self.undirected {
+            c.push(col::SENTENCE_ID);
+        }
+        if self.primary_only {
+            c.push(col::PRIMARY);
+        }
+        if !self.quads.is_empty() {
+            c.extend([col::QUAD, col::P_PRIMARY]);
+        }
+        if self.dedup {
+            c.extend(col::DEDUP_KEYS);
+        }
+        c
+    }
+}
+
 /// The filter's verdict on every row of a scored frame.
 pub struct Selection<'a> {
     /// Each row's dyad (alphabetical with `undirected`).

@@ -65,6 +65,15 @@ pub fn has_key_columns(path: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// `columns` plus what dedup reads from `path`: the key columns are among `columns` already;
+/// files scored before the keys existed need the sentence text instead.
+pub fn with_dedup_source(path: &Path, mut columns: Vec<&'static str>, dedup: bool) -> Result<Vec<&'static str>> {
+    if dedup && !has_key_columns(path)? {
+        columns.push(col::SENTENCE);
+    }
+    Ok(columns)
+}
+
 /// Calls `f` with the scored input at `path` (a file, dataset directory or glob), `columns`
 /// only (those a file has), in pieces of whole dyads: the whole input when it is not Parquet or
 /// has at most `piece_rows` rows, else about rows / `piece_rows` pieces spilled to a temporary
@@ -316,5 +325,44 @@ mod tests {
         let got = crate::series::compute_path(&csv, &o, false, 200).unwrap();
         assert_eq!(got.pieces.count, 1, "CSV is read whole");
         assert_same(&finish(got.whole, &o).unwrap(), &expected, "csv");
+    }
+
+    #[test]
+    fn top_movers_in_pieces_equal_those_of_the_whole() {
+        use crate::aggregate::Filter;
+        use crate::top::{movers_of_path, top_movers, Mover, Window};
+        let dir = tempfile::tempdir().unwrap();
+        let rows = archive();
+        let path = dir.path().join("scored.parquet");
+        write(&rows, &path);
+        let whole = crate::store::read_scored(&path).unwrap();
+        let (before, after): (Window, Window) = ("2023-01-01..2023-10-31".parse().unwrap(), "2023-11-01..2024-12-31".parse().unwrap());
+        let by_dyad = |mut m: Vec<Mover>| {
+            m.sort_by(|x, y| (&x.source, &x.target).cmp(&(&y.source, &y.target)));
+            m
+        };
+        let usa_chn = vec![crate::pair_spec::PairSpec { source: "USA".into(), target: "CHN".into() }];
+        let filters = [
+            ("plain", Filter::default()),
+            ("dedup", Filter { dedup: true, ..Filter::default() }),
+            ("dedup undirected", Filter { dedup: true, undirected: true, ..Filter::default() }),
+            ("one pair, stance only", Filter { dedup: true, exclude_neutral: true, pairs: usa_chn, ..Filter::default() }),
+        ];
+        for (name, filter) in filters {
+            for min in [1, 4] {
+                let expected = top_movers(&whole, before, after, min, &filter).unwrap();
+                assert!(!expected.is_empty(), "{name}: movers to compare");
+                let got = movers_of_path(&path, before, after, min, &filter, 150).unwrap();
+                assert_eq!(got.pieces.count, rows.len().div_ceil(150), "{name}");
+                // Ranked by change: only dyads of equal change could swap order.
+                assert!(got.movers.windows(2).all(|w| w[0].change.abs() >= w[1].change.abs() - 1e-9), "{name}: ranked");
+                let (got, expected) = (by_dyad(got.movers), by_dyad(expected));
+                assert_eq!(got.len(), expected.len(), "{name}, min {min}");
+                for (g, e) in got.iter().zip(&expected) {
+                    assert_eq!((&g.source, &g.target, g.statements_before, g.statements_after), (&e.source, &e.target, e.statements_before, e.statements_after), "{name}");
+                    assert!((g.change - e.change).abs() < 1e-9, "{name}: {g:?} vs {e:?}");
+                }
+            }
+        }
     }
 }

@@ -185,25 +185,12 @@ pub fn compute_counted(scored: &DataFrame, opts: &SeriesOptions) -> Result<(Vec<
 }
 
 impl SeriesOptions {
-    /// The scored columns these options read (dedup's key columns included; a subset of
-    /// [`input::FOR_AGGREGATION`]): on archives read in pieces, every column left out is time
-    /// saved twice, reading and spilling.
+    /// The scored columns these options read: the filter's ([`Filter::columns`]) and the
+    /// probabilities when statements are weighted by confidence.
     pub fn columns(&self) -> Vec<&'static str> {
-        let mut c = vec![input::ARTICLE_ID, input::DATE, input::SOURCE, input::TARGET, input::STANCE, input::LABEL];
-        if self.undirected {
-            c.push(input::SENTENCE_ID);
-        }
-        if self.primary_only {
-            c.push(input::PRIMARY);
-        }
-        if !self.quads.is_empty() {
-            c.extend([input::QUAD, input::P_PRIMARY]);
-        }
+        let mut c = self.filter().columns();
         if self.confidence_weighted {
             c.extend([input::P_COOPERATIVE, input::P_NEUTRAL, input::P_HOSTILE]);
-        }
-        if self.dedup {
-            c.extend(input::DEDUP_KEYS);
         }
         c
     }
@@ -226,13 +213,9 @@ pub struct FromPath {
 /// `finish(compute_path(…)?.whole, opts)` equals [`compute`] over the whole input read at once.
 /// With `models`, also lists the `model` column's values (for a chart's source line).
 pub fn compute_path(path: &std::path::Path, opts: &SeriesOptions, models: bool, piece_rows: usize) -> Result<FromPath> {
-    let mut columns = opts.columns();
+    let mut columns = crate::partition::with_dedup_source(path, opts.columns(), opts.dedup)?;
     if models {
         columns.push(input::MODEL);
-    }
-    // Files scored before the key columns existed: dedup reads the text instead.
-    if opts.dedup && !crate::partition::has_key_columns(path)? {
-        columns.push(input::SENTENCE);
     }
     let mut whole = Partial::default();
     let (mut from_text, mut names) = (false, std::collections::BTreeSet::new());

@@ -78,8 +78,45 @@ pub fn top_movers(scored: &DataFrame, before: Window, after: Window, min_stateme
             }
         })
         .collect();
-    movers.sort_by(|x, y| y.change.abs().total_cmp(&x.change.abs()).then_with(|| (&x.source, &x.target).cmp(&(&y.source, &y.target))));
+    rank(&mut movers);
     Ok(movers)
+}
+
+/// Largest absolute change first; ties by dyad, so the order never depends on hashing.
+fn rank(movers: &mut [Mover]) {
+    movers.sort_by(|x, y| y.change.abs().total_cmp(&x.change.abs()).then_with(|| (&x.source, &x.target).cmp(&(&y.source, &y.target))));
+}
+
+/// [`top_movers`] of the scored input at `path` (a file, dataset directory or glob), read in
+/// pieces of whole dyads when it has more than `piece_rows` rows ([`crate::partition`]): each
+/// dyad's windows are summed within its piece, so the movers of the pieces together are those
+/// of the whole.
+pub fn movers_of_path(
+    path: &std::path::Path,
+    before: Window,
+    after: Window,
+    min_statements: i64,
+    filter: &Filter,
+    piece_rows: usize,
+) -> Result<MoversOfPath> {
+    let columns = crate::partition::with_dedup_source(path, filter.columns(), filter.dedup)?;
+    let (mut movers, mut from_text) = (Vec::new(), false);
+    let pieces = crate::partition::for_each_piece(path, &columns, filter.undirected, piece_rows, |piece| {
+        from_text |= filter.dedup && !crate::store::has_dedup_keys(&piece);
+        movers.extend(top_movers(&piece, before, after, min_statements, filter)?);
+        Ok(())
+    })?;
+    rank(&mut movers);
+    Ok(MoversOfPath { movers, from_text, pieces })
+}
+
+/// What [`movers_of_path`] found, and how it read the input.
+#[derive(Debug, Clone)]
+pub struct MoversOfPath {
+    pub movers: Vec<Mover>,
+    /// Dedup read the sentence text (the input has no dedup key columns), which is slower.
+    pub from_text: bool,
+    pub pieces: crate::partition::Pieces,
 }
 
 pub fn movers_frame(movers: &[Mover]) -> Result<DataFrame> {
