@@ -206,7 +206,7 @@ pub fn parse_date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     dyad_core::dates::parse_date(s).ok_or_else(|| format!("unreadable date {s:?} (use YYYY-MM-DD)"))
 }
 
-/// The series of a scored input in pieces of whole dyads (flat memory on large archives, see
+/// The series of a scored input in pieces of whole dyads (memory far below the archive's, see
 /// `dyad_core::partition`), with the notes the aggregating commands print.
 pub fn series_of_path(path: &std::path::Path, opts: &dyad_core::series::SeriesOptions, models: bool) -> Result<dyad_core::series::FromPath> {
     let from = dyad_core::series::compute_path(path, opts, models, dyad_core::partition::piece_rows()?)?;

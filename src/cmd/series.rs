@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// Periods with no statement for a dyad appear with statements = 0 and empty tension.
 ///
 /// Parquet archives of more than 500,000 rows are read in pieces of whole dyads spilled to a
-/// temporary directory ($TMPDIR), so memory stays flat as the archive grows;
+/// temporary directory ($TMPDIR), so memory grows far more slowly than the archive;
 /// DYAD_PIECE_ROWS=N sets the piece size.
 #[derive(clap::Args, Debug)]
 pub struct Args {

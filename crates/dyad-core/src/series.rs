@@ -209,7 +209,7 @@ pub struct FromPath {
 }
 
 /// Aggregates the scored input at `path`, read in pieces of whole dyads when it has more than
-/// `piece_rows` rows ([`crate::partition`]), so memory stays flat as archives grow;
+/// `piece_rows` rows ([`crate::partition`]), so memory grows far more slowly than the archive;
 /// `finish(compute_path(…)?.whole, opts)` equals [`compute`] over the whole input read at once.
 /// With `models`, also lists the `model` column's values (for a chart's source line).
 pub fn compute_path(path: &std::path::Path, opts: &SeriesOptions, models: bool, piece_rows: usize) -> Result<FromPath> {
