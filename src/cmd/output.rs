@@ -20,4 +20,15 @@ impl Output {
         Ok(())
     }
 
+    /// For a table written a slice at a time ([`dyad_core::store::FrameSink`]); [`Output::wrote`]
+    /// says where once it is finished.
+    pub fn sink(&self) -> Result<dyad_core::store::FrameSink> {
+        dyad_core::store::FrameSink::create(self.0.as_deref())
+    }
+
+    pub fn wrote(&self, rows: usize, what: &str) {
+        if let Some(p) = &self.0 {
+            eprintln!("wrote {rows} {what} to {}", p.display());
+        }
+    }
 }

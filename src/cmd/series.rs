@@ -1,7 +1,7 @@
 use anyhow::Result;
 use dyad_core::actors::Gazetteer;
 use dyad_core::pair_spec::parse_pair;
-use dyad_core::series::{series_frame_of, SeriesOptions};
+use dyad_core::series::{write_series, SeriesOptions};
 use std::path::PathBuf;
 
 /// Tension time series per dyad and period from a scored file.
@@ -55,14 +55,17 @@ pub fn run(a: Args) -> Result<()> {
     };
     let mut plot_rows = Vec::new();
     let dyads = dyad_core::series::dense(from.whole, &opts)?;
-    let mut df = series_frame_of(dyads, g, &opts, |rows| {
+    // Written a slice of dyads at a time: the dense series of every dyad is the largest thing
+    // a run over a big archive would otherwise hold.
+    let output = super::output::Output(a.output);
+    let mut sink = output.sink()?;
+    write_series(dyads, g, &opts, |slice| sink.write(slice), |rows| {
         if rows.first().is_some_and(|r| plotted.iter().any(|p| p.source == r.source && p.target == r.target)) {
             plot_rows.extend_from_slice(rows);
         }
     })?;
-    dyad_core::timing::timing("frame", clock);
-    super::output::Output(a.output).write(&mut df, "rows")?;
-    dyad_core::timing::timing("write", clock);
+    output.wrote(sink.finish()?, "rows");
+    dyad_core::timing::timing("lay out and write", clock);
     if let Some(p) = &a.plot {
         plot(&a.scored, &from.models, plot_rows, plotted, &opts, p)?;
     }

@@ -282,11 +282,21 @@ mod tests {
                 let got = crate::series::compute_path(input, &o, true, piece_rows).unwrap();
                 let what = format!("{name}, {} in pieces of {piece_rows} rows", input.display());
                 assert_eq!(got.whole.republished, republished, "{what}");
-                // The series frame built a slice of dyads at a time equals the one of all rows.
+                // The series written a few dyads at a time equals the frame of all rows.
                 let g = crate::actors::Gazetteer::builtin();
-                let streamed = crate::series::series_frame_of(crate::series::dense(got.whole.clone(), &o).unwrap(), g, &o, |_| ()).unwrap();
+                let (mut streamed, mut slices): (Option<DataFrame>, usize) = (None, 0);
+                let written = crate::series::write_series_in_slices(crate::series::dense(got.whole.clone(), &o).unwrap(), g, &o, 50, |df| {
+                    slices += 1;
+                    match &mut streamed {
+                        Some(s) => s.vstack_mut(df).map(|_| ())?,
+                        None => streamed = Some(df.clone()),
+                    }
+                    Ok(())
+                }, |_| ()).unwrap();
                 let series = finish(got.whole.clone(), &o).unwrap();
-                assert!(streamed.equals_missing(&crate::series::series_frame(&series, g, &o).unwrap()), "{what}: frames differ");
+                assert_eq!(written, series.len(), "{what}");
+                assert!(series.len() <= 50 || slices > 1, "{what}: {} rows in one slice", series.len());
+                assert!(streamed.unwrap().equals_missing(&crate::series::series_frame(&series, g, &o).unwrap()), "{what}: frames differ");
                 // Sums taken in another order: equal up to the last bits.
                 assert_same(&series, &expected, &what);
                 assert_eq!(got.pieces.rows, rows.len());

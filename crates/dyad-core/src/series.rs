@@ -16,7 +16,6 @@ use crate::pair_spec::PairSpec;
 use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 pub struct SeriesOptions {
@@ -396,11 +395,14 @@ pub fn finish(whole: Partial, opts: &SeriesOptions) -> Result<Vec<SeriesRow>> {
 
 /// The dyads of a merged [`Partial`], one at a time, each over every period of the span: what
 /// [`finish`] collects, for writers that turn dyads into columns as they come instead of holding
-/// every row of a long series at once ([`series_frame_of`]).
+/// every row of a long series at once ([`write_series`]).
 pub struct Dense {
     /// Rows all dyads make together.
     pub rows: usize,
-    dyads: std::collections::btree_map::IntoIter<(String, String), BTreeMap<NaiveDate, SeriesRow>>,
+    /// The cells sorted by dyad and period: walked in place, so the cells are held once.
+    cells: std::iter::Peekable<std::vec::IntoIter<SeriesRow>>,
+    /// Asked-for dyads without any cell, sorted.
+    empty: std::iter::Peekable<std::vec::IntoIter<(String, String)>>,
     span: Option<(NaiveDate, NaiveDate)>,
     every: Every,
     smooth: Option<usize>,
@@ -412,13 +414,23 @@ impl Iterator for Dense {
 
     fn next(&mut self) -> Option<Vec<SeriesRow>> {
         let (first, last) = self.span?;
-        let ((s, t), mut rows) = self.dyads.next()?;
+        let from_cells = self.cells.peek().map(|r| (r.source.as_str(), r.target.as_str()));
+        let (s, t) = match (from_cells, self.empty.peek()) {
+            (None, None) => return None,
+            (Some(c), Some(e)) if (e.0.as_str(), e.1.as_str()) < c => self.empty.next()?,
+            (Some((s, t)), _) => (s.to_string(), t.to_string()),
+            (None, Some(_)) => self.empty.next()?,
+        };
         let mut out = Vec::new();
         let mut p = first;
         while p <= last {
-            out.push(rows.remove(&p).unwrap_or_else(|| SeriesRow::empty(p, &s, &t)));
+            let here = self.cells.next_if(|r| r.period == p && r.source == s && r.target == t);
+            out.push(here.unwrap_or_else(|| SeriesRow::empty(p, &s, &t)));
             p = self.every.next(p);
         }
+        // Cells are laid out on the periods' grid, so none is left; were one off it, the next
+        // dyad must still start at its own cells.
+        while self.cells.next_if(|r| r.source == s && r.target == t).is_some() {}
         if let Some(w) = self.smooth {
             smooth(&mut out, w);
         }
@@ -429,74 +441,90 @@ impl Iterator for Dense {
     }
 }
 
-/// Sets `share`, groups the cells by dyad (adding asked-for dyads without statements) and checks
+/// Sets `share`, sorts the cells by dyad (adding asked-for dyads without statements) and checks
 /// the series is not absurdly long (see [`MAX_SERIES_ROWS`]).
 pub fn dense(whole: Partial, opts: &SeriesOptions) -> Result<Dense> {
-    let Partial { cells, totals, span, .. } = whole;
+    let Partial { mut cells, totals, span, .. } = whole;
     let span = span.map(|(a, b)| (from_epoch_days(a), from_epoch_days(b)));
-    let mut by_dyad: BTreeMap<(String, String), BTreeMap<NaiveDate, SeriesRow>> = BTreeMap::new();
-    for mut r in cells {
+    for r in cells.iter_mut() {
         r.share = r.statements as f64 / totals.get(&to_epoch_days(r.period)).copied().unwrap_or(1).max(1) as f64;
-        by_dyad.entry((r.source.clone(), r.target.clone())).or_default().insert(r.period, r);
     }
+    fn key(r: &SeriesRow) -> (&str, &str) {
+        (r.source.as_str(), r.target.as_str())
+    }
+    cells.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.period.cmp(&b.period)));
     // Requested pairs with no statement at all still get their (empty) rows.
-    for p in opts.pairs.iter().map(|p| if opts.undirected { p.sorted() } else { p.clone() }) {
-        by_dyad.entry((p.source, p.target)).or_default();
-    }
+    let mut empty: Vec<(String, String)> = opts
+        .pairs
+        .iter()
+        .map(|p| if opts.undirected { p.sorted() } else { p.clone() })
+        .map(|p| (p.source, p.target))
+        .filter(|(s, t)| cells.binary_search_by(|r| key(r).cmp(&(s.as_str(), t.as_str()))).is_err())
+        .collect();
+    empty.sort_unstable();
+    empty.dedup();
+    let dyads = empty.len() + cells.windows(2).filter(|w| key(&w[0]) != key(&w[1])).count() + usize::from(!cells.is_empty());
     let mut rows = 0usize;
     if let Some((first, last)) = span {
+        if let Some(r) = cells.iter().find(|r| r.period < first || r.period > last) {
+            anyhow::bail!("a cell of {}-{} dated {} lies outside the archive's span {first}..{last}", r.source, r.target, r.period);
+        }
         let mut periods = 0usize;
         let mut p = first;
         while p <= last && periods <= MAX_SERIES_ROWS {
             periods += 1;
             p = opts.every.next(p);
         }
-        if periods.saturating_mul(by_dyad.len()) > MAX_SERIES_ROWS {
+        if periods.saturating_mul(dyads) > MAX_SERIES_ROWS {
             anyhow::bail!(
-                "{} dyads over {} periods from {first} to {last} would be more than {MAX_SERIES_ROWS} rows: \
+                "{dyads} dyads over {} periods from {first} to {last} would be more than {MAX_SERIES_ROWS} rows: \
                  check the scored file for misdated rows (the earliest period is {first}), choose dyads with --pair, or a longer --every",
-                by_dyad.len(),
                 if periods > MAX_SERIES_ROWS { format!("more than {MAX_SERIES_ROWS}") } else { periods.to_string() },
             );
         }
-        rows = periods * by_dyad.len();
+        rows = periods * dyads;
     }
-    Ok(Dense { rows, dyads: by_dyad.into_iter(), span, every: opts.every, smooth: opts.smooth, spikes: opts.spikes })
+    Ok(Dense { rows, cells: cells.into_iter().peekable(), empty: empty.into_iter().peekable(), span, every: opts.every, smooth: opts.smooth, spikes: opts.spikes })
 }
 
-/// [`series_frame`] of the dyads of `dyads`, turned into columns a slice at a time (a monthly
-/// series of 20,000 dyads is 2.4 million rows: held as [`SeriesRow`]s as well as columns it
-/// would double the memory of a large `series` run). `seen` gets each dyad's rows on the way.
-pub fn series_frame_of(dyads: Dense, gazetteer: &Gazetteer, opts: &SeriesOptions, mut seen: impl FnMut(&[SeriesRow])) -> Result<DataFrame> {
-    const SLICE_ROWS: usize = 100_000;
-    let mut frame: Option<DataFrame> = None;
+/// [`series_frame`] of the dyads of `dyads`, handed to `write` a slice of about 100,000 rows at
+/// a time (whole dyads, in order): a monthly series of every dyad of a large archive is millions
+/// of rows, which a writer ([`crate::store::FrameSink`]) need not hold at once. `seen` gets each
+/// dyad's rows on the way. Returns the rows written.
+pub fn write_series(dyads: Dense, gazetteer: &Gazetteer, opts: &SeriesOptions, write: impl FnMut(&DataFrame) -> Result<()>, seen: impl FnMut(&[SeriesRow])) -> Result<usize> {
+    write_series_in_slices(dyads, gazetteer, opts, 100_000, write, seen)
+}
+
+/// [`write_series`] with slices of at least `slice_rows` rows (or the last dyads).
+pub(crate) fn write_series_in_slices(
+    dyads: Dense,
+    gazetteer: &Gazetteer,
+    opts: &SeriesOptions,
+    slice_rows: usize,
+    mut write: impl FnMut(&DataFrame) -> Result<()>,
+    mut seen: impl FnMut(&[SeriesRow]),
+) -> Result<usize> {
     let mut slice: Vec<SeriesRow> = Vec::new();
-    let flush = |slice: &mut Vec<SeriesRow>, frame: &mut Option<DataFrame>| -> Result<()> {
-        let df = to_code_frame(slice, opts)?;
-        match frame {
-            Some(f) => {
-                f.vstack_mut(&df)?;
-            }
-            None => *frame = Some(df),
-        }
+    let mut flush = |slice: &mut Vec<SeriesRow>| -> Result<usize> {
+        write(&series_frame(slice, gazetteer, opts)?)?;
+        let n = slice.len();
         slice.clear();
-        Ok(())
+        Ok(n)
     };
-    for rows in dyads {
-        seen(&rows);
-        slice.extend(rows);
-        if slice.len() >= SLICE_ROWS {
-            flush(&mut slice, &mut frame)?;
+    let (mut rows, mut slices) = (0usize, 0usize);
+    for dyad in dyads {
+        seen(&dyad);
+        slice.extend(dyad);
+        if slice.len() >= slice_rows {
+            rows += flush(&mut slice)?;
+            slices += 1;
         }
     }
-    if !slice.is_empty() || frame.is_none() {
-        flush(&mut slice, &mut frame)?;
+    // One slice even when empty: it carries the columns (a CSV header, a Parquet schema).
+    if !slice.is_empty() || slices == 0 {
+        rows += flush(&mut slice)?;
     }
-    let mut df = frame.expect("flushed at least once");
-    df.rechunk_mut_par();
-    crate::naming::insert_names(&mut df, 3, out::SOURCE, out::SOURCE_NAME, gazetteer)?;
-    crate::naming::insert_names(&mut df, 4, out::TARGET, out::TARGET_NAME, gazetteer)?;
-    Ok(df)
+    Ok(rows)
 }
 
 /// The weight column: 1, or the model's confidence (highest of the three probabilities).

@@ -72,11 +72,7 @@ pub fn rows_to_frame(rows: &[ScoredRow]) -> Result<DataFrame> {
 /// Writes a frame by extension. Parquet keeps types; CSV and JSONL write dates as `YYYY-MM-DD`.
 pub fn write_frame(df: &mut DataFrame, path: &Path) -> Result<()> {
     let format = out_format(path)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    // Write beside the target and rename, so a crash never leaves half a file under the real name.
-    let tmp = path.with_extension(format!("{}.tmp", path.extension().and_then(|e| e.to_str()).unwrap_or("out")));
+    let tmp = temporary_beside(path)?;
     {
         let mut file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         match format {
@@ -89,6 +85,92 @@ pub fn write_frame(df: &mut DataFrame, path: &Path) -> Result<()> {
     }
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// Where a file is written before it is renamed to `path`, so a crash never leaves half a file
+/// under the real name; creates `path`'s directory.
+fn temporary_beside(path: &Path) -> Result<std::path::PathBuf> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    Ok(path.with_extension(format!("{}.tmp", path.extension().and_then(|e| e.to_str()).unwrap_or("out"))))
+}
+
+/// A table written a slice at a time, in the format [`write_frame`] would use (or CSV on stdout
+/// without a path): a monthly series of every dyad of a large archive is millions of rows,
+/// which need not all be held to be written. The file appears under its name only at
+/// [`FrameSink::finish`]; a sink dropped before that removes its temporary file.
+pub struct FrameSink {
+    /// (temporary file, final path); None for stdout.
+    target: Option<(std::path::PathBuf, std::path::PathBuf)>,
+    format: OutFormat,
+    out: Option<Box<dyn Write + Send>>,
+    writer: Option<SliceWriter>,
+    rows: usize,
+}
+
+enum SliceWriter {
+    Parquet(polars::io::parquet::write::BatchedWriter<Box<dyn Write + Send>>),
+    Csv(polars::io::csv::write::BatchedWriter<Box<dyn Write + Send>>),
+    Jsonl(polars::io::json::BatchedWriter<Box<dyn Write + Send>>),
+}
+
+impl FrameSink {
+    pub fn create(path: Option<&Path>) -> Result<FrameSink> {
+        let Some(path) = path else {
+            return Ok(FrameSink { target: None, format: OutFormat::Csv, out: Some(Box::new(std::io::stdout())), writer: None, rows: 0 });
+        };
+        let format = out_format(path)?;
+        let tmp = temporary_beside(path)?;
+        // Unbuffered: every writer below hands over whole encoded blocks.
+        let file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        Ok(FrameSink { target: Some((tmp, path.to_path_buf())), format, out: Some(Box::new(file)), writer: None, rows: 0 })
+    }
+
+    /// Appends `slice`; every slice must have the first one's columns. A Parquet slice becomes
+    /// one row group per chunk.
+    pub fn write(&mut self, slice: &DataFrame) -> Result<()> {
+        if self.writer.is_none() {
+            let out = self.out.take().expect("a sink's output is taken once");
+            self.writer = Some(match self.format {
+                OutFormat::Parquet => SliceWriter::Parquet(ParquetWriter::new(out).batched(&slice.schema())?),
+                OutFormat::Csv => SliceWriter::Csv(CsvWriter::new(out).batched(&slice.schema())?),
+                OutFormat::Jsonl => SliceWriter::Jsonl(polars::io::json::BatchedWriter::new(out)),
+            });
+        }
+        match self.writer.as_mut().expect("made above") {
+            SliceWriter::Parquet(w) => w.write_batch(slice)?,
+            SliceWriter::Csv(w) => w.write_batch(slice)?,
+            SliceWriter::Jsonl(w) => w.write_batch(slice)?,
+        }
+        self.rows += slice.height();
+        Ok(())
+    }
+
+    /// Ends the file (footer, header of an empty CSV), renames it to its name; returns the rows
+    /// written.
+    pub fn finish(mut self) -> Result<usize> {
+        match self.writer.take() {
+            Some(SliceWriter::Parquet(w)) => {
+                w.finish()?;
+            }
+            Some(SliceWriter::Csv(mut w)) => w.finish()?,
+            Some(SliceWriter::Jsonl(_)) => {}
+            None => bail!("nothing was written (a sink needs at least one slice to know its columns)"),
+        }
+        if let Some((tmp, path)) = self.target.take() {
+            std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(self.rows)
+    }
+}
+
+impl Drop for FrameSink {
+    fn drop(&mut self) {
+        if let Some((tmp, _)) = &self.target {
+            std::fs::remove_file(tmp).ok();
+        }
+    }
 }
 
 pub fn write_rows(rows: &[ScoredRow], path: &Path) -> Result<()> {
@@ -552,6 +634,41 @@ pub(crate) mod tests {
         let e = read_scored(&write("n.parquet", null_source)).unwrap_err().to_string();
         assert!(e.contains("1 rows have no \"source\""), "{e}");
         assert!(read_scored(&write("ok.parquet", good)).is_ok());
+    }
+
+    /// A frame written a slice at a time is the file `write_frame` writes of the whole (CSV and
+    /// JSON lines byte for byte, Parquet row for row), and nothing appears under the name of a
+    /// sink dropped before `finish`.
+    #[test]
+    fn a_frame_written_in_slices_is_the_whole_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows: Vec<ScoredRow> = (0..23).map(|k| row(&format!("a{k}"), &format!("2025-02-{:02}", k + 1), "IRN", "AZE", k as f64 / 23.0 - 0.5)).collect();
+        let whole = rows_to_frame(&rows).unwrap();
+        for ext in ["parquet", "csv", "jsonl"] {
+            let (one, sliced) = (dir.path().join(format!("one.{ext}")), dir.path().join(format!("sub/sliced.{ext}")));
+            write_frame(&mut whole.clone(), &one).unwrap();
+            let mut sink = FrameSink::create(Some(&sliced)).unwrap();
+            for offset in (0..23).step_by(5) {
+                sink.write(&whole.slice(offset, 5)).unwrap();
+                assert!(!sliced.exists(), "{ext}: visible before finish");
+            }
+            assert_eq!(sink.finish().unwrap(), 23, "{ext}");
+            if ext == "parquet" {
+                assert!(read_scored(&sliced).unwrap().equals_missing(&read_scored(&one).unwrap()), "{ext}");
+                let row_groups = ParquetReader::new(std::fs::File::open(&sliced).unwrap()).get_metadata().unwrap().row_groups.len();
+                assert_eq!(row_groups, 5, "a row group per slice");
+            } else {
+                assert_eq!(std::fs::read(&sliced).unwrap(), std::fs::read(&one).unwrap(), "{ext}");
+            }
+            let dropped = dir.path().join(format!("dropped.{ext}"));
+            let mut sink = FrameSink::create(Some(&dropped)).unwrap();
+            sink.write(&whole.slice(0, 5)).unwrap();
+            drop(sink);
+            assert!(!dropped.exists() && std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains(".tmp")), "{ext}");
+        }
+        assert!(FrameSink::create(Some(&dir.path().join("x.xlsx"))).is_err());
+        let empty = FrameSink::create(Some(&dir.path().join("empty.csv"))).unwrap();
+        assert!(empty.finish().unwrap_err().to_string().contains("nothing was written"));
     }
 
     #[test]
