@@ -141,8 +141,9 @@ impl SeriesRow {
 }
 
 /// The most dyad-periods a series may lay out (every dyad gets every period of the archive's
-/// span): 10 million rows take about 4.4 GB on the way to the output (13.7 million took 6 GB
-/// when one row dated 1900 stretched a daily series of recent news over every day since then).
+/// span). The output is written a slice at a time, so the limit guards against misdated rows
+/// rather than memory: one row dated 1900 once stretched a daily series of recent news over
+/// 13.7 million rows, every day since then.
 pub const MAX_SERIES_ROWS: usize = 10_000_000;
 
 /// z for a two-sided 95 % interval.
