@@ -13,7 +13,7 @@ impl Output {
         match &self.0 {
             Some(p) => {
                 dyad_core::store::write_frame(df, p)?;
-                eprintln!("wrote {} {what} to {}", df.height(), p.display());
+                self.wrote(df.height(), what);
             }
             None => CsvWriter::new(std::io::stdout()).finish(df)?,
         }

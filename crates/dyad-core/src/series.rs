@@ -467,9 +467,6 @@ pub fn dense(whole: Partial, opts: &SeriesOptions) -> Result<Dense> {
     let dyads = empty.len() + cells.windows(2).filter(|w| key(&w[0]) != key(&w[1])).count() + usize::from(!cells.is_empty());
     let mut rows = 0usize;
     if let Some((first, last)) = span {
-        if let Some(r) = cells.iter().find(|r| r.period < first || r.period > last) {
-            anyhow::bail!("a cell of {}-{} dated {} lies outside the archive's span {first}..{last}", r.source, r.target, r.period);
-        }
         let mut periods = 0usize;
         let mut p = first;
         while p <= last && periods <= MAX_SERIES_ROWS {
@@ -512,17 +509,17 @@ pub(crate) fn write_series_in_slices(
         slice.clear();
         Ok(n)
     };
-    let (mut rows, mut slices) = (0usize, 0usize);
+    let mut rows = 0usize;
     for dyad in dyads {
         seen(&dyad);
         slice.extend(dyad);
         if slice.len() >= slice_rows {
             rows += flush(&mut slice)?;
-            slices += 1;
         }
     }
-    // One slice even when empty: it carries the columns (a CSV header, a Parquet schema).
-    if !slice.is_empty() || slices == 0 {
+    // One slice even when empty (rows is 0 only if none was flushed): it carries the columns
+    // (a CSV header, a Parquet schema).
+    if !slice.is_empty() || rows == 0 {
         rows += flush(&mut slice)?;
     }
     Ok(rows)
