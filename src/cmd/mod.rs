@@ -46,7 +46,8 @@ pub struct ModelArgs {
     #[arg(long, value_name = "DIR")]
     pub stance_dir: Vec<PathBuf>,
     /// Arithmetic of the trained model on CPU: f32 (as trained) or int8 (quantised linear
-    /// layers, about 2x faster, 98–99.9 % of labels as f32; on CPUs without AVX-512 VNNI the
+    /// layers of MiniLM, and of MPNet with `--model accurate`: about 2x faster, 98–99.9 % of
+    /// labels as f32; on CPUs without AVX-512 VNNI the
     /// weights are 7-bit, see `dyad doctor` and models/README.md). The `model` column records
     /// int8 as `<model>+int8`.
     #[arg(long, value_enum, default_value_t = Precision::F32)]
@@ -61,8 +62,8 @@ pub struct ModelArgs {
     #[arg(long)]
     pub no_pair_heads: bool,
     /// fast (all-MiniLM-L6-v2, the default) or accurate (all-mpnet-base-v2 under the pair
-    /// heads of models/pairs-accurate: needs `make setup-accurate`, about 3.6x slower on CPU;
-    /// `--precision int8` quantises only its MiniLM part). models/README.md compares them.
+    /// heads of models/pairs-accurate: needs `make setup-accurate`, about 3x slower on CPU at
+    /// f32, 1.3x fast's f32 time with `--precision int8`). models/README.md compares them.
     #[arg(long, value_enum, default_value_t = ModelChoice::Fast)]
     pub model: ModelChoice,
 }

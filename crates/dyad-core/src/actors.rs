@@ -605,7 +605,9 @@ fn name_at(sentence: &str, words: &[(usize, usize)], k: usize, mentions: &[Menti
 }
 
 /// Finds the char span of a user-given actor in `text`: the string itself as it appears
-/// (case-insensitive), or else the first mention of the country it names (`IRN`, `Iran`).
+/// (case-insensitive), or else the first mention of the country it names (`IRN`, `Iran`), or,
+/// for a code the gazetteer does not find as a mention ("the OIC said"), the code written in
+/// the text in capitals.
 pub fn locate(gazetteer: &Gazetteer, text: &str, actor: &str, date: NaiveDate) -> Option<(usize, usize)> {
     let actor = actor.trim();
     if actor.is_empty() {
@@ -617,24 +619,25 @@ pub fn locate(gazetteer: &Gazetteer, text: &str, actor: &str, date: NaiveDate) -
     // looked for as written, as a whole word.
     let is_code = actor.len() <= 4 && actor.chars().all(|c| c.is_ascii_uppercase()) && code.as_deref() == Some(actor);
     if !is_code {
-        if let Some(span) = whole_word(text, actor) {
+        if let Some(span) = whole_word(text, actor, false) {
             return Some(span);
         }
     }
     let code = code?;
-    gazetteer.find(text, date).into_iter().find(|m| m.code == code).map(|m| (m.start, m.end))
+    let mention = gazetteer.find(text, date).into_iter().find(|m| m.code == code).map(|m| (m.start, m.end));
+    // Case-sensitive here, so that the code "CAN" never matches the word "can".
+    mention.or_else(|| if is_code { whole_word(text, actor, true) } else { None })
 }
 
-/// The char span of the first case-insensitive occurrence of `word` in `text` that is not
-/// part of a longer word.
-fn whole_word(text: &str, word: &str) -> Option<(usize, usize)> {
-    let lower = text.to_lowercase();
+/// The char span of the first occurrence of `word` in `text` (case-insensitive unless
+/// `exact_case`) that is not part of a longer word.
+fn whole_word(text: &str, word: &str, exact_case: bool) -> Option<(usize, usize)> {
+    let (hay, needle) = if exact_case { (text.to_string(), word.to_string()) } else { (text.to_lowercase(), word.to_lowercase()) };
     // Lower-casing can change byte lengths; only trust a literal hit when it does not.
-    if lower.len() != text.len() {
+    if hay.len() != text.len() {
         return None;
     }
-    let needle = word.to_lowercase();
-    for (b, _) in lower.match_indices(&needle) {
+    for (b, _) in hay.match_indices(&needle) {
         let before = text[..b].chars().next_back();
         let after = text[b + needle.len()..].chars().next();
         if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
@@ -739,6 +742,10 @@ mod tests {
         assert_eq!(locate(g, "Nobody can say what Canada wants.", "CAN", day), Some((20, 26)));
         // Strings as written must be whole words.
         assert_eq!(locate(g, "The Indiana delegation met India.", "india", day), Some((27, 32)));
+        // A code the gazetteer knows but does not find as a mention is taken as written, in
+        // capitals only.
+        assert_eq!(locate(g, "In Jeddah, the OIC condemned Israel.", "OIC", day), Some((15, 18)));
+        assert_eq!(locate(g, "The oic condemned Israel.", "OIC", day), None);
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! (mean pooling, L2 norm), in length-sorted batches. `scripts/bench/bench_encoders.sh` runs it
 //! against Python sentence-transformers on the same sentences.
 //!
-//!   encoder_rate SENTENCES.txt [--threads 2] [--batch 32] [--encoder mpnet|minilm]
+//!   encoder_rate SENTENCES.txt [--threads 2] [--batch 32] [--encoder mpnet|minilm] [--precision f32|int8]
+//!
+//! `--precision int8` (MPNet only) times the quantised path of `--model accurate --precision int8`.
 use anyhow::{bail, Context, Result};
-use dyad_model::encoder::Encoder;
+use dyad_model::encoder::{Encoder, Precision};
 use dyad_model::mpnet::MpnetEncoder;
 use std::time::Instant;
 use tch::{Device, Tensor};
@@ -19,15 +21,22 @@ fn main() -> Result<()> {
     let threads: i32 = flag("--threads", "2").parse()?;
     let batch: usize = flag("--batch", "32").parse()?;
     let which = flag("--encoder", "mpnet");
+    let precision = match flag("--precision", "f32").as_str() {
+        "f32" => Precision::F32,
+        "int8" => Precision::Int8,
+        other => bail!("--precision {other}: expected f32 or int8"),
+    };
     tch::set_num_threads(threads);
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
     let sentences: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let t_load = Instant::now();
     let (embed, name): (Box<dyn Fn(&[&str]) -> Tensor>, &str) = match which.as_str() {
         "mpnet" => {
-            let enc = MpnetEncoder::load(&dyad_model::paths::accurate_encoder_dir(None)?, Device::Cpu)?;
+            let mut enc = MpnetEncoder::load(&dyad_model::paths::accurate_encoder_dir(None)?, Device::Cpu)?;
+            enc.set_precision(precision)?;
             (Box::new(move |s: &[&str]| enc.embed(s)), "all-mpnet-base-v2")
         }
+        "minilm" if precision == Precision::Int8 => bail!("--precision int8: the bare MiniLM here is rust-bert's forward; `bench_classify.sh` times MiniLM's int8 path"),
         "minilm" => {
             let enc = Encoder::load(&dyad_model::paths::encoder_dir(None)?, Device::Cpu)?;
             (Box::new(move |s: &[&str]| enc.embed(s).expect("MiniLM embeds")), "all-MiniLM-L6-v2")
@@ -46,7 +55,7 @@ fn main() -> Result<()> {
     }
     let dt = t.elapsed().as_secs_f64();
     println!(
-        "dyad {name} (tch, {}): {} sentences, threads {threads}, batch {batch}: {:.1} sentences/s ({dims} dims; load {load:.2} s excluded)",
+        "dyad {name} (tch, {}, {precision:?}): {} sentences, threads {threads}, batch {batch}: {:.1} sentences/s ({dims} dims; load {load:.2} s excluded)",
         if cfg!(debug_assertions) { "debug build" } else { "release build" },
         sentences.len(),
         sentences.len() as f64 / dt

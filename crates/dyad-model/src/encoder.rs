@@ -103,8 +103,8 @@ pub enum Precision {
     Int8,
 }
 
-/// One linear layer, fp32 or int8.
-enum Linear {
+/// One linear layer, fp32 or int8 (shared by [`FastBert`] and the MPNet inference path).
+pub(crate) enum Linear {
     F32 { weight: Tensor, bias: Tensor },
     /// `weight ≈ diag(row_scale) · q`: each output row is scaled to the same range before the
     /// per-tensor quantisation fbgemm's legacy API supports, and the output multiplied back —
@@ -122,7 +122,7 @@ enum Linear {
 }
 
 impl Linear {
-    fn new(weight: Tensor, bias: Tensor, precision: Precision) -> Linear {
+    pub(crate) fn new(weight: Tensor, bias: Tensor, precision: Precision) -> Linear {
         Linear::with_weight_range(weight, bias, precision, Int8Kernel::detect().weight_range())
     }
 
@@ -141,7 +141,7 @@ impl Linear {
         Linear::Int8 { weight: q, packed, col_offsets, scale, zero_point, row_scale: row_scale.squeeze_dim(1), bias, no_bias }
     }
 
-    fn apply(&self, x: &Tensor) -> Tensor {
+    pub(crate) fn apply(&self, x: &Tensor) -> Tensor {
         match self {
             Linear::F32 { weight, bias } => x.linear(weight, Some(bias)),
             Linear::Int8 { weight, packed, col_offsets, scale, zero_point, row_scale, bias, no_bias } => {
@@ -166,7 +166,7 @@ impl Linear {
 }
 
 /// Runs `f` with file descriptor 2 pointed at /dev/null, restoring it afterwards (also on panic).
-fn with_stderr_muted<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn with_stderr_muted<T>(f: impl FnOnce() -> T) -> T {
     struct Restore(i32);
     impl Drop for Restore {
         fn drop(&mut self) {

@@ -13,8 +13,8 @@
 //!
 //! `tests/mpnet.rs` compares the hidden states with Python `transformers`' `MPNetModel` on the
 //! same weights (fixture from `scripts/bench/mpnet_reference.py`).
-use crate::encoder::mean_pool;
-use anyhow::{Context, Result};
+use crate::encoder::{mean_pool, Linear, Precision};
+use anyhow::{bail, Context, Result};
 use rust_tokenizers::tokenizer::{BertTokenizer, MultiThreadedTokenizer, TruncationStrategy};
 use rust_tokenizers::vocab::{BertVocab, Vocab};
 use serde::Deserialize;
@@ -59,6 +59,16 @@ struct MpnetLayer {
     out_norm: nn::LayerNorm,
 }
 
+/// A layer's linear maps for inference at int8 (`--precision int8`), quantised once from the
+/// final weights (base plus overlay): Q, K and V as one GEMM. LayerNorms, the relative bias and
+/// the embeddings stay fp32 in [`MpnetLayer`].
+struct QuantizedLayer {
+    qkv: Linear,
+    o: Linear,
+    inter: Linear,
+    out: Linear,
+}
+
 /// The MPNet body (embeddings and layers, no pooler), with variable names as in the
 /// safetensors file, so `VarStore::load` fills it.
 pub struct MpnetModel {
@@ -67,6 +77,8 @@ pub struct MpnetModel {
     emb_norm: nn::LayerNorm,
     layers: Vec<MpnetLayer>,
     relative_attention_bias: nn::Embedding,
+    /// Set by [`MpnetModel::set_precision`]; used only when not training.
+    quantized: Option<Vec<QuantizedLayer>>,
     pub config: MpnetConfig,
 }
 
@@ -99,12 +111,44 @@ impl MpnetModel {
             emb_norm: norm(&emb / "LayerNorm"),
             layers,
             relative_attention_bias: nn::embedding(&enc / "relative_attention_bias", config.relative_attention_num_buckets, config.num_attention_heads, Default::default()),
+            quantized: None,
             config: config.clone(),
         }
     }
 
     pub fn layer_count(&self) -> usize {
         self.layers.len()
+    }
+
+    /// The arithmetic of inference (`train == false`): f32 as trained, or the linear layers
+    /// quantised to int8 now, from the weights as they are (so after any overlay is loaded).
+    /// Training always runs the fp32 variables.
+    pub fn set_precision(&mut self, precision: Precision) {
+        self.quantized = (precision == Precision::Int8).then(|| {
+            tch::no_grad(|| {
+                let q = |l: &nn::Linear| Linear::new(l.ws.detach(), l.bs.as_ref().expect("MPNet linear layers have biases").detach(), precision);
+                self.layers
+                    .iter()
+                    .map(|l| {
+                        let bias = |x: &nn::Linear| x.bs.as_ref().expect("MPNet linear layers have biases").detach();
+                        QuantizedLayer {
+                            qkv: Linear::new(Tensor::cat(&[&l.q.ws, &l.k.ws, &l.v.ws], 0).detach(), Tensor::cat(&[bias(&l.q), bias(&l.k), bias(&l.v)], 0), precision),
+                            o: q(&l.o),
+                            inter: q(&l.inter),
+                            out: q(&l.out),
+                        }
+                    })
+                    .collect()
+            })
+        });
+    }
+
+    pub fn precision(&self) -> Precision {
+        if self.quantized.is_some() {
+            Precision::Int8
+        } else {
+            Precision::F32
+        }
     }
 
     /// Token plus position embeddings, normalised: the input of layer 0 (`[b, len, hidden]`).
@@ -149,9 +193,17 @@ impl MpnetModel {
         t.view([b, len, heads, self.config.hidden_size / heads]).transpose(1, 2)
     }
 
-    fn layer(&self, l: &MpnetLayer, x: &Tensor, bias: &Tensor, train: bool) -> Tensor {
+    fn layer(&self, i: usize, x: &Tensor, bias: &Tensor, train: bool) -> Tensor {
+        let l = &self.layers[i];
+        let quantized = self.quantized.as_ref().filter(|_| !train).map(|layers| &layers[i]);
         let (b, len, hidden) = (x.size()[0], x.size()[1], x.size()[2]);
-        let (q, k, v) = (self.heads(&l.q.forward(x)), self.heads(&l.k.forward(x)), self.heads(&l.v.forward(x)));
+        let (q, k, v) = match quantized {
+            Some(ql) => {
+                let qkv = ql.qkv.apply(x).chunk(3, -1);
+                (self.heads(&qkv[0]), self.heads(&qkv[1]), self.heads(&qkv[2]))
+            }
+            None => (self.heads(&l.q.forward(x)), self.heads(&l.k.forward(x)), self.heads(&l.v.forward(x))),
+        };
         let p_attn = if train { self.config.attention_probs_dropout_prob } else { 0.0 };
         // softmax(q·kᵀ/√d + bias)·v, dropout on the probabilities when training.
         let ctx = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(bias), p_attn, false, None)
@@ -159,17 +211,21 @@ impl MpnetModel {
             .contiguous()
             .view([b, len, hidden]);
         let drop = self.config.hidden_dropout_prob;
-        let attn = l.attn_norm.forward(&(l.o.forward(&ctx).dropout(drop, train) + x));
-        let inter = l.inter.forward(&attn).gelu("none");
-        l.out_norm.forward(&(l.out.forward(&inter).dropout(drop, train) + &attn))
+        let linear = |fp32: &nn::Linear, int8: Option<&Linear>, x: &Tensor| match int8 {
+            Some(q) => q.apply(x),
+            None => fp32.forward(x),
+        };
+        let attn = l.attn_norm.forward(&(linear(&l.o, quantized.map(|q| &q.o), &ctx).dropout(drop, train) + x));
+        let inter = linear(&l.inter, quantized.map(|q| &q.inter), &attn).gelu("none");
+        l.out_norm.forward(&(linear(&l.out, quantized.map(|q| &q.out), &inter).dropout(drop, train) + &attn))
     }
 
     /// Runs layers `from..to` on `x` (the output of layer `from − 1`, or of [`Self::embed`]):
     /// training the top layers can start from cached lower-layer states.
     pub fn layers_t(&self, x: &Tensor, bias: &Tensor, from: usize, to: usize, train: bool) -> Tensor {
         let mut x = x.shallow_clone();
-        for l in &self.layers[from..to] {
-            x = self.layer(l, &x, bias, train);
+        for i in from..to {
+            x = self.layer(i, &x, bias, train);
         }
         x
     }
@@ -224,6 +280,26 @@ impl MpnetEncoder {
         let weights = dir.join("model.safetensors");
         vs.load(&weights).with_context(|| format!("loading MPNet weights {}", weights.display()))?;
         Ok(MpnetEncoder { tokenizer, model, vs, device })
+    }
+
+    /// Inference at `precision` (see [`MpnetModel::set_precision`]); int8 runs fbgemm's CPU
+    /// kernels only.
+    pub fn set_precision(&mut self, precision: Precision) -> Result<()> {
+        if precision == Precision::Int8 && self.device != Device::Cpu {
+            bail!("--precision int8 uses fbgemm's CPU kernels; with --device cuda use f32");
+        }
+        if precision == Precision::F32 {
+            self.model.set_precision(precision);
+            return Ok(());
+        }
+        // As for MiniLM (`FastBert::from_encoder`): libtorch prints a deprecation line the first
+        // time each fbgemm kernel runs, so quantising and one tiny warm-up pass run muted.
+        crate::encoder::with_stderr_muted(|| {
+            self.model.set_precision(precision);
+            let batch = self.pad(&[vec![0, 2]]);
+            let _ = tch::no_grad(|| self.hidden(&batch, false));
+        });
+        Ok(())
     }
 
     /// Word-piece ids with `<s>` … `</s>`, truncated to [`MAX_TOKENS`].

@@ -26,8 +26,9 @@ pub enum ModelChoice {
     #[default]
     Fast,
     /// all-mpnet-base-v2 (110 M) under the pair heads of `models/pairs-accurate` (role, quad,
-    /// one-pass stance), the stance model for the pairs its manifest sends it; about 3.6× slower on
-    /// CPU. Needs `make setup-accurate` (~400 MB, once).
+    /// one-pass stance), the stance model for the pairs its manifest sends it; about 3× slower on
+    /// CPU at f32 (`--precision int8` quantises MPNet too). Needs `make setup-accurate` (~400 MB,
+    /// once).
     Accurate,
 }
 
@@ -142,6 +143,9 @@ impl ScorerSpec {
                     }
                     if with_heads && head == Head::Stance {
                         let mut pm = PairModel::load(m, &pairs_dir)?;
+                        if let Some(mpnet) = pm.mpnet.as_mut() {
+                            mpnet.set_precision(self.precision)?;
+                        }
                         pm.refresh_name();
                         members.push(Box::new(pm));
                         continue;
