@@ -97,12 +97,17 @@ segment-eval:
 bench-series: setup
 	bash scripts/bench/bench_series.sh
 
-# Retrain the stance model (about 40 minutes on 2 CPU cores), then model v3's pair heads over
-# it (three seeds, about 2.5 minutes; they refuse to load over other stance weights).
-train: build
+# Retrain the stance model (about 40 minutes on 2 CPU cores), then the accurate model's heads
+# and the fast model's pair heads over it, in that order: both refuse to load over other stance
+# weights, and the fast heads (v4) are distilled from the accurate ones.
+train: build setup-accurate
 	./target/debug/dyad train --config models/stance-train.json
+	./target/debug/dyad train-heads --config models/pairs-accurate-train.json
 	./target/debug/dyad train-heads --config models/pairs-train.json
-train-heads: build
+# Pair heads v4 (three seeds): the accurate model labels 17.7 k sentences with its quad and root
+# probabilities, then the heads train on gold and soft labels (41 min on 2 CPU cores while
+# another build ran; the teacher's pass is most of it).
+train-heads: build setup-accurate
 	./target/debug/dyad train-heads --config models/pairs-train.json
 # The accurate model's heads over all-mpnet-base-v2 with its last layer fine-tuned (~50 min on
 # 2 CPU cores; an interrupted run continues with RESUME=1).
