@@ -7,6 +7,10 @@ use std::path::PathBuf;
 /// Each seed is evaluated on dev data never trained on (CoNLL dev part for roles, PLV dev,
 /// directed_sentiment_valid, the brief's reference statements); the mean ± sd over seeds is
 /// printed and recorded in the manifest. The config's first seed is the one shipped.
+///
+/// Optional parts of the config: `distill` (learn quad and root from the accurate model's
+/// probabilities too), `consistency` (Wen et al.'s consistency loss on the stance head; with
+/// `"ablation": true` every seed is also trained without it); see models/README.md.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Training config (JSON); paths in it are relative to the file.

@@ -632,12 +632,13 @@ pub fn locate(gazetteer: &Gazetteer, text: &str, actor: &str, date: NaiveDate) -
 /// The char span of the first occurrence of `word` in `text` (case-insensitive unless
 /// `exact_case`) that is not part of a longer word.
 fn whole_word(text: &str, word: &str, exact_case: bool) -> Option<(usize, usize)> {
-    let (hay, needle) = if exact_case { (text.to_string(), word.to_string()) } else { (text.to_lowercase(), word.to_lowercase()) };
+    use std::borrow::Cow;
+    let (hay, needle): (Cow<str>, Cow<str>) = if exact_case { (text.into(), word.into()) } else { (text.to_lowercase().into(), word.to_lowercase().into()) };
     // Lower-casing can change byte lengths; only trust a literal hit when it does not.
     if hay.len() != text.len() {
         return None;
     }
-    for (b, _) in hay.match_indices(&needle) {
+    for (b, _) in hay.match_indices(needle.as_ref()) {
         let before = text[..b].chars().next_back();
         let after = text[b + needle.len()..].chars().next();
         if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {

@@ -126,11 +126,11 @@ impl MpnetModel {
     pub fn set_precision(&mut self, precision: Precision) {
         self.quantized = (precision == Precision::Int8).then(|| {
             tch::no_grad(|| {
-                let q = |l: &nn::Linear| Linear::new(l.ws.detach(), l.bs.as_ref().expect("MPNet linear layers have biases").detach(), precision);
+                let bias = |x: &nn::Linear| x.bs.as_ref().expect("MPNet linear layers have biases").detach();
+                let q = |l: &nn::Linear| Linear::new(l.ws.detach(), bias(l), precision);
                 self.layers
                     .iter()
                     .map(|l| {
-                        let bias = |x: &nn::Linear| x.bs.as_ref().expect("MPNet linear layers have biases").detach();
                         QuantizedLayer {
                             qkv: Linear::new(Tensor::cat(&[&l.q.ws, &l.k.ws, &l.v.ws], 0).detach(), Tensor::cat(&[bias(&l.q), bias(&l.k), bias(&l.v)], 0), precision),
                             o: q(&l.o),

@@ -77,6 +77,10 @@ pub struct HeadsConfig {
     /// `dyad_model::pair_heads::quad_consistent_with`).
     #[serde(default)]
     pub quad_follows_stance: bool,
+    /// Consistency of the stance head across the pairs of one sentence, as a training loss
+    /// (see [`ConsistencyConfig`]); frozen-encoder training only.
+    #[serde(default)]
+    pub consistency: Option<ConsistencyConfig>,
     /// Relative to the config file: folders and files of the shared data and splits.
     pub stance_data_dir: PathBuf,
     pub conll: PathBuf,
@@ -125,6 +129,29 @@ pub struct DistillConfig {
     pub teacher_int8: bool,
 }
 
+/// Wen et al. (ACL 2024)'s consistency constraints on entity-to-entity stance, as penalties on
+/// the one-pass stance head's probabilities over the pairs of one sentence — labelled or not, so
+/// the unlabelled archive sentences of `distill` take part. Each penalty is the probability the
+/// head gives to an inconsistent combination:
+/// - reverse: A → B and B → A take opposite stances (one cooperative, the other hostile). Both
+///   directions may hold a stance (PLOVER's mutual events) or one may be neutral (the
+///   directed-sentiment data), so only opposite signs are inconsistent.
+/// - transitive: a triangle A → B, B → C, A → C whose signs multiply to a negative (structural
+///   balance: the friend of a friend treated as an enemy, or enemies all round); a neutral side
+///   leaves the triangle unconstrained.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsistencyConfig {
+    pub reverse_weight: f64,
+    pub transitive_weight: f64,
+    /// Constrained pairs and triangles drawn per training step (each).
+    pub batch_size: usize,
+    /// Also train and evaluate every seed without the loss, on the same features, and write
+    /// those figures beside the others (`without_consistency` in the manifest).
+    #[serde(default)]
+    pub ablation: bool,
+}
+
 pub fn load_config(path: &Path) -> Result<HeadsConfig> {
     let mut c: HeadsConfig = serde_json::from_str(&std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?)
         .with_context(|| format!("parsing {}", path.display()))?;
@@ -140,6 +167,9 @@ pub fn load_config(path: &Path) -> Result<HeadsConfig> {
     }
     if c.top_layers.is_some() && c.encoder != PairEncoderKind::Mpnet {
         bail!("{}: `top_layers` fine-tunes all-mpnet-base-v2 and needs `\"encoder\": \"mpnet\"`", path.display());
+    }
+    if c.consistency.is_some() && c.top_layers.is_some() {
+        bail!("{}: `consistency` trains heads over a frozen encoder; drop `top_layers`", path.display());
     }
     if let Some(d) = &c.distill {
         if c.top_layers.is_some() {
@@ -452,6 +482,89 @@ pub fn heads_loss(c: &HeadsConfig, out: &HeadOutputs, t: &TargetTensors, idx: Op
     hard + soft(&out.quad, &t.soft_quad) * d.quad_weight + soft(&out.root, &t.soft_root) * d.root_weight
 }
 
+/// The rows of `f` that a consistency constraint ties together: (A → B, B → A) for every
+/// sentence's pair present in both directions (each once), and (A → B, B → C, A → C) for every
+/// triangle of three distinct mentions whose three pairs are present.
+pub struct ConsistencyItems {
+    pub reverse: Vec<[i64; 2]>,
+    pub transitive: Vec<[i64; 3]>,
+}
+
+pub fn consistency_items(f: &FeatureSet) -> ConsistencyItems {
+    let mut items = ConsistencyItems { reverse: Vec::new(), transitive: Vec::new() };
+    let mut start = 0;
+    while start < f.sentence.len() {
+        let end = start + f.sentence[start..].iter().take_while(|&&s| s == f.sentence[start]).count();
+        let row: BTreeMap<(usize, usize), i64> = (start..end).map(|k| ((f.targets[k].source, f.targets[k].target), k as i64)).collect();
+        let mentions: BTreeSet<usize> = row.keys().flat_map(|&(a, b)| [a, b]).collect();
+        for (&(a, b), &ab) in &row {
+            if a < b {
+                if let Some(&ba) = row.get(&(b, a)) {
+                    items.reverse.push([ab, ba]);
+                }
+            }
+            for &c in &mentions {
+                if c == a || c == b {
+                    continue;
+                }
+                if let (Some(&bc), Some(&ac)) = (row.get(&(b, c)), row.get(&(a, c))) {
+                    items.transitive.push([ab, bc, ac]);
+                }
+            }
+        }
+        start = end;
+    }
+    items
+}
+
+/// Expected violations of the two constraints, from stance probabilities (columns
+/// cooperative, neutral, hostile): `reverse` rows [A → B, B → A], `transitive` rows
+/// [A → B, B → C, A → C]; each is the mean over its items (0 with none).
+pub fn consistency_penalties(reverse: &[Tensor; 2], transitive: &[Tensor; 3]) -> (Tensor, Tensor) {
+    let (c, h) = (|p: &Tensor| p.select(1, 0), |p: &Tensor| p.select(1, 2));
+    let mean = |x: Tensor| if x.size()[0] == 0 { Tensor::zeros([], (Kind::Float, x.device())) } else { x.mean(Kind::Float) };
+    let [ab, ba] = reverse;
+    let opposite = c(ab) * h(ba) + h(ab) * c(ba);
+    let [ab, bc, ac] = transitive;
+    // Sign products that are negative: + + −, + − +, − + +, − − −.
+    let unbalanced = c(ab) * c(bc) * h(ac) + c(ab) * h(bc) * c(ac) + h(ab) * c(bc) * c(ac) + h(ab) * h(bc) * h(ac);
+    (mean(opposite), mean(unbalanced))
+}
+
+/// The consistency loss of one step: `batch_size` constrained pairs and triangles drawn at
+/// random from `items`, their rows run through the heads (training mode).
+fn consistency_loss(k: &ConsistencyConfig, heads: &PairHeads, f: &FeatureSet, items: &ConsistencyItems) -> Tensor {
+    let draw = |rows: &[i64], width: usize| -> Vec<Tensor> {
+        let n = (rows.len() / width) as i64;
+        if n == 0 {
+            return (0..width).map(|_| Tensor::zeros([0, 3], (Kind::Float, Device::Cpu))).collect();
+        }
+        let at = Tensor::randint(n, [k.batch_size as i64], (Kind::Int64, Device::Cpu));
+        let table = Tensor::from_slice(rows).view([n, width as i64]);
+        let idx = table.index_select(0, &at).transpose(0, 1).contiguous().view([-1]);
+        let out = heads.forward(&f.x.index_select(0, &idx), &f.rule.index_select(0, &idx), true);
+        out.stance.softmax(-1, Kind::Float).chunk(width as i64, 0)
+    };
+    let r = draw(items.reverse.as_flattened(), 2);
+    let t = draw(items.transitive.as_flattened(), 3);
+    let (opposite, unbalanced) = consistency_penalties(&[r[0].shallow_clone(), r[1].shallow_clone()], &[t[0].shallow_clone(), t[1].shallow_clone(), t[2].shallow_clone()]);
+    opposite * k.reverse_weight + unbalanced * k.transitive_weight
+}
+
+/// How many of the constrained pairs and triangles of `f` have predicted labels that break
+/// the constraints: ([opposite, reverse pairs], [unbalanced, triangles]).
+pub fn consistency_violations(f: &FeatureSet, p: &Predicted) -> ([usize; 2], [usize; 2]) {
+    let items = consistency_items(f);
+    let sign = |k: i64| match p.stance[k as usize].label() {
+        Label::Cooperative => 1,
+        Label::Neutral => 0,
+        Label::Hostile => -1,
+    };
+    let opposite = items.reverse.iter().filter(|[a, b]| sign(*a) * sign(*b) < 0).count();
+    let unbalanced = items.transitive.iter().filter(|[a, b, c]| sign(*a) * sign(*b) * sign(*c) < 0).count();
+    ([opposite, items.reverse.len()], [unbalanced, items.transitive.len()])
+}
+
 /// Sentences of unlabelled archives, as `dyad score` pairs them (mentions, rule), without
 /// labels, at most `max`; a sentence seen twice is kept once.
 pub fn archive_sentences(g: &Gazetteer, archives: &[PathBuf], max: usize) -> Result<Vec<PairSentence>> {
@@ -540,6 +653,7 @@ pub fn train_heads(c: &HeadsConfig, seed: u64, roots: &[String], train: &Feature
     let n = train.targets.len() as i64;
     let t = TargetTensors::new(&train.targets, roots, Device::Cpu);
     let stance_w = stance_class_weights(c, &train.targets);
+    let items = c.consistency.as_ref().map(|_| consistency_items(train));
     let mut rng_seed = seed;
     for _epoch in 0..c.epochs {
         rng_seed = rng_seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -551,7 +665,11 @@ pub fn train_heads(c: &HeadsConfig, seed: u64, roots: &[String], train: &Feature
             let idx = perm.narrow(0, start, len);
             start += len;
             let out = heads.forward(&train.x.index_select(0, &idx), &train.rule.index_select(0, &idx), true);
-            opt.backward_step(&heads_loss(c, &out, &t, Some(&idx), &stance_w));
+            let mut loss = heads_loss(c, &out, &t, Some(&idx), &stance_w);
+            if let (Some(k), Some(items)) = (&c.consistency, &items) {
+                loss = loss + consistency_loss(k, &heads, train, items);
+            }
+            opt.backward_step(&loss);
         }
     }
     Ok(heads)
@@ -579,6 +697,13 @@ pub struct DevFigures {
     pub plv_root_accuracy: f64,
     /// directed_sentiment_valid, 5-class macro-F1 from the one-pass stance head.
     pub ds_macro_f1: f64,
+    /// Predicted one-pass stances that break Wen et al.'s constraints (see
+    /// [`ConsistencyConfig`]) on the dev sets: opposite stances of a pair's two directions
+    /// (PLV, CoNLL and directed-sentiment dev), unbalanced triangles (PLV and CoNLL dev).
+    #[serde(default)]
+    pub dev_opposite_reverse_rate: f64,
+    #[serde(default)]
+    pub dev_unbalanced_triangle_rate: f64,
     /// The brief's four reference statements right (role and stance as shipped).
     pub reference_right: usize,
     pub reference_notes: Vec<String>,
@@ -814,40 +939,22 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
     // The per-pair stance of each PLV dev marked pair, for the quad that follows it.
     let plv_marked = model.score(&plv_dev.iter().map(|s| StanceInput { text: s.text.clone(), source: s.source, target: s.target }).collect::<Vec<_>>())?;
 
-    std::fs::create_dir_all(&c.out_dir).with_context(|| format!("creating {}", c.out_dir.display()))?;
-    let mut per_seed = Vec::new();
-    let mut shipped: Option<PairHeads> = None;
-    let mut overlay: Option<(String, usize)> = None;
-    for &seed in &c.seeds {
-        let t0 = Instant::now();
-        let tuned_dev;
-        let (heads, dev) = match (&frozen, &lower) {
-            (Some((train_f, dev)), _) => (train_heads(c, seed, &roots, train_f)?, dev),
-            (None, Some(l)) => {
-                let dir = dyad_model::paths::accurate_encoder_dir(None)?;
-                let (heads, enc) = crate::top_layers::train(c, seed, &roots, &train_sentences, &l.train, &dir, model.encoder.device, resume, progress)?;
-                tuned_dev = DevFeatures {
-                    conll: crate::top_layers::features(&enc, &l.conll, &conll_dev_s)?,
-                    plv: crate::top_layers::features(&enc, &l.plv, &plv_dev_s)?,
-                    ds: crate::top_layers::features(&enc, &l.ds, &ds_valid_s)?,
-                    reference: crate::top_layers::features(&enc, &l.reference, &reference_s)?,
-                };
-                if overlay.is_none() {
-                    let path = c.out_dir.join("encoder_top.safetensors");
-                    crate::top_layers::save_overlay(&path, &enc, l.train.from)?;
-                    overlay = Some((sha256_file(&path)?, l.train.from));
-                }
-                (heads, &tuned_dev)
-            }
-            (None, None) => unreachable!("either frozen features or lower-layer states"),
-        };
+    // Every dev figure of one trained set of heads; `label` names it in the progress lines.
+    let evaluate = |heads: &PairHeads, dev: &DevFeatures, label: String, progress: &mut dyn FnMut(String)| -> Result<DevFigures> {
         let (conll_f, plv_f, ds_f, reference_f) = (&dev.conll, &dev.plv, &dev.ds, &dev.reference);
         let mut fig = DevFigures::default();
-        let p = predict(&heads, &conll_f)?;
+        let (mut opposite, mut unbalanced) = ([0usize; 2], [0usize; 2]);
+        let mut count_violations = |f: &FeatureSet, p: &Predicted| {
+            let (o, u) = consistency_violations(f, p);
+            (0..2).for_each(|i| (opposite[i], unbalanced[i]) = (opposite[i] + o[i], unbalanced[i] + u[i]));
+        };
+        let p = predict(heads, &conll_f)?;
+        count_violations(conll_f, &p);
         let (learned, rule) = role_counts(g, &conll_dev, &conll_dev_s, &conll_f, &p, c.role_threshold);
         (fig.role_precision, fig.role_recall, fig.role_f1) = (learned.precision(), learned.recall(), learned.f1());
         (fig.rule_precision, fig.rule_recall) = (rule.precision(), rule.recall());
-        let p = predict(&heads, &plv_f)?;
+        let p = predict(heads, &plv_f)?;
+        count_violations(plv_f, &p);
         let mut cvh = Confusion::new(&["cooperative", "hostile"]);
         let mut quad = Confusion::new(&["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]);
         let mut quad_with_stance = Confusion::new(&["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]);
@@ -878,7 +985,10 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
         fig.plv_root_accuracy = root_right as f64 / root_n.max(1) as f64;
         fig.plv_role_recall = marked_role as f64 / marked_n.max(1) as f64;
         fig.plv_third_actor_role_rate = third_role as f64 / third_n.max(1) as f64;
-        let p = predict(&heads, &ds_f)?;
+        let p = predict(heads, &ds_f)?;
+        count_violations(ds_f, &p);
+        fig.dev_opposite_reverse_rate = opposite[0] as f64 / opposite[1].max(1) as f64;
+        fig.dev_unbalanced_triangle_rate = unbalanced[0] as f64 / unbalanced[1].max(1) as f64;
         let mut five = Confusion::new(&crate::eval::FIVE_CLASS);
         for (si, s) in ds_valid.iter().enumerate() {
             let ks: Vec<usize> = (0..ds_f.sentence.len()).filter(|&k| ds_f.sentence[k] == si).collect();
@@ -887,11 +997,10 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
             }
         }
         fig.ds_macro_f1 = five.macro_f1();
-        let p = predict(&heads, &reference_f)?;
+        let p = predict(heads, &reference_f)?;
         (fig.reference_right, fig.reference_notes) = check_reference(&reference, &reference_f, &p, &reference_marked, c);
         progress(format!(
-            "seed {seed} ({:.0} s): role P {:.3} R {:.3} (rule P {:.3} R {:.3}); PLV c-vs-h {:.3}, quad {:.3} (following the stance {:.3}), root {:.3}, marked-pair role {:.3}, third-actor role {:.3}; DS macro-F1 {:.3}; reference {}/4",
-            t0.elapsed().as_secs_f64(),
+            "{label}: role P {:.3} R {:.3} (rule P {:.3} R {:.3}); PLV c-vs-h {:.3}, quad {:.3} (following the stance {:.3}), root {:.3}, marked-pair role {:.3}, third-actor role {:.3}; DS macro-F1 {:.3}; opposite reverse {:.3} of {}, unbalanced triangles {:.3} of {}; reference {}/4",
             fig.role_precision,
             fig.role_recall,
             fig.rule_precision,
@@ -903,10 +1012,54 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
             fig.plv_role_recall,
             fig.plv_third_actor_role_rate,
             fig.ds_macro_f1,
+            fig.dev_opposite_reverse_rate,
+            opposite[1],
+            fig.dev_unbalanced_triangle_rate,
+            unbalanced[1],
             fig.reference_right
         ));
         for n in &fig.reference_notes {
             progress(format!("    {n}"));
+        }
+        Ok(fig)
+    };
+    std::fs::create_dir_all(&c.out_dir).with_context(|| format!("creating {}", c.out_dir.display()))?;
+    let mut per_seed = Vec::new();
+    let mut ablation = Vec::new();
+    let mut shipped: Option<PairHeads> = None;
+    let mut overlay: Option<(String, usize)> = None;
+    for &seed in &c.seeds {
+        let t0 = Instant::now();
+        let tuned_dev;
+        let (heads, dev) = match (&frozen, &lower) {
+            (Some((train_f, dev)), _) => (train_heads(c, seed, &roots, train_f)?, dev),
+            (None, Some(l)) => {
+                let dir = dyad_model::paths::accurate_encoder_dir(None)?;
+                let (heads, enc) = crate::top_layers::train(c, seed, &roots, &train_sentences, &l.train, &dir, model.encoder.device, resume, progress)?;
+                tuned_dev = DevFeatures {
+                    conll: crate::top_layers::features(&enc, &l.conll, &conll_dev_s)?,
+                    plv: crate::top_layers::features(&enc, &l.plv, &plv_dev_s)?,
+                    ds: crate::top_layers::features(&enc, &l.ds, &ds_valid_s)?,
+                    reference: crate::top_layers::features(&enc, &l.reference, &reference_s)?,
+                };
+                if overlay.is_none() {
+                    let path = c.out_dir.join("encoder_top.safetensors");
+                    crate::top_layers::save_overlay(&path, &enc, l.train.from)?;
+                    overlay = Some((sha256_file(&path)?, l.train.from));
+                }
+                (heads, &tuned_dev)
+            }
+            (None, None) => unreachable!("either frozen features or lower-layer states"),
+        };
+        let fig = evaluate(&heads, dev, format!("seed {seed} ({:.0} s)", t0.elapsed().as_secs_f64()), progress)?;
+        if let (Some(k), Some((train_f, dev))) = (&c.consistency, &frozen) {
+            if k.ablation {
+                // The same seed and features without the loss: what the loss changes, in one run.
+                let t1 = Instant::now();
+                let without = train_heads(&HeadsConfig { consistency: None, ..c.clone() }, seed, &roots, train_f)?;
+                let label = format!("seed {seed} without the consistency loss ({:.0} s)", t1.elapsed().as_secs_f64());
+                ablation.push((seed, evaluate(&without, dev, label, progress)?));
+            }
         }
         per_seed.push((seed, fig));
         if shipped.is_none() {
@@ -936,7 +1089,11 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
         quad_follows_stance: c.quad_follows_stance,
         config: config_json,
         data_sha256,
-        dev_metrics: serde_json::json!({ "shipped_seed": c.seeds[0], "over_seeds": spread(&per_seed) }),
+        dev_metrics: if ablation.is_empty() {
+            serde_json::json!({ "shipped_seed": c.seeds[0], "over_seeds": spread(&per_seed) })
+        } else {
+            serde_json::json!({ "shipped_seed": c.seeds[0], "over_seeds": spread(&per_seed), "without_consistency": spread(&ablation) })
+        },
         trained_at: chrono::Local::now().to_rfc3339(),
         train_seconds: started.elapsed().as_secs_f64(),
     };
@@ -1017,5 +1174,102 @@ mod tests {
         eprintln!("{} pairs: quad argmax as the teacher's {with:.2} with distillation, {without:.2} without", teacher.len());
         assert!(with >= 0.9, "distilled heads agree with the teacher on {with:.2} of quads");
         assert!(with > without, "soft labels changed nothing: {with:.2} vs {without:.2}");
+    }
+
+    /// Stance probability rows (cooperative, neutral, hostile) as a tensor.
+    fn probs(rows: &[[f32; 3]]) -> Tensor {
+        Tensor::from_slice(rows.as_flattened()).view([rows.len() as i64, 3])
+    }
+
+    #[test]
+    fn consistency_penalties_are_the_probability_of_an_inconsistent_reading() {
+        let (c, n, h) = ([1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]);
+        let value = |x: Tensor| x.double_value(&[]);
+        let none = [probs(&[]), probs(&[]), probs(&[])];
+        // Opposite directions are inconsistent; one neutral direction, or the same sign, is not.
+        for (ab, ba, want) in [(c, h, 1.0), (h, c, 1.0), (c, c, 0.0), (h, h, 0.0), (c, n, 0.0), (n, h, 0.0)] {
+            let (opposite, _) = consistency_penalties(&[probs(&[ab]), probs(&[ba])], &none);
+            assert_eq!(value(opposite), want, "{ab:?} {ba:?}");
+        }
+        // Balance: + + −, + − +, − + + and − − − are unbalanced; a neutral side frees the triangle.
+        let pairs = [probs(&[]), probs(&[])];
+        for (ab, bc, ac, want) in [(c, c, h, 1.0), (c, h, c, 1.0), (h, c, c, 1.0), (h, h, h, 1.0), (c, c, c, 0.0), (h, h, c, 0.0), (c, h, h, 0.0), (n, h, h, 0.0)] {
+            let (_, unbalanced) = consistency_penalties(&pairs, &[probs(&[ab]), probs(&[bc]), probs(&[ac])]);
+            assert_eq!(value(unbalanced), want, "{ab:?} {bc:?} {ac:?}");
+        }
+        // Soft probabilities: the expected violation, averaged over the items.
+        let (opposite, _) = consistency_penalties(&[probs(&[[0.5, 0.0, 0.5], c]), probs(&[[0.5, 0.0, 0.5], c])], &none);
+        // (0.5 · 0.5 + 0.5 · 0.5 + 0 + 0) / 2 items
+        let opposite = value(opposite);
+        assert!((opposite - 0.25).abs() < 1e-6, "{opposite}");
+    }
+
+    /// Real sentences from the sample archive, paired as `dyad score` pairs them: every
+    /// constrained item lies inside one sentence, in the directions it names.
+    #[test]
+    fn consistency_items_tie_the_pairs_of_one_sentence() {
+        let g = Gazetteer::builtin();
+        let sentences = archive_sentences(g, &[project("data/sample/huffpost_sample.jsonl")], 200).unwrap();
+        let hidden = 4;
+        let zeros = |shape: &[i64]| Tensor::zeros(shape, (Kind::Float, Device::Cpu));
+        let states: Vec<SentenceStates> = sentences.iter().map(|s| SentenceStates { cls: zeros(&[hidden]), mentions: zeros(&[s.mentions.len() as i64, hidden]), starts: (0..s.mentions.len()).collect() }).collect();
+        let f = feature_set(&sentences, &states, hidden);
+        let items = consistency_items(&f);
+        assert!(!items.reverse.is_empty() && !items.transitive.is_empty(), "{} reverse, {} triangles", items.reverse.len(), items.transitive.len());
+        let t = |k: i64| (&f.targets[k as usize], f.sentence[k as usize]);
+        for &[ab, ba] in &items.reverse {
+            let ((x, sx), (y, sy)) = (t(ab), t(ba));
+            assert_eq!(sx, sy);
+            assert_eq!((x.source, x.target), (y.target, y.source));
+        }
+        for &[ab, bc, ac] in &items.transitive {
+            let ((x, sx), (y, sy), (z, sz)) = (t(ab), t(bc), t(ac));
+            assert!(sx == sy && sy == sz);
+            assert_eq!((x.target, x.source, y.target), (y.source, z.source, z.target));
+            assert!(x.source != x.target && y.target != x.source && y.target != x.target);
+        }
+        // Every pair present in both directions is one item, and every triangle is found.
+        let mut want_reverse = 0;
+        let mut want_triangles = 0;
+        for s in &sentences {
+            let has: HashSet<(usize, usize)> = s.pairs.iter().map(|p| (p.source, p.target)).collect();
+            want_reverse += has.iter().filter(|&&(a, b)| a < b && has.contains(&(b, a))).count();
+            let m = s.mentions.len();
+            for (a, b, c) in (0..m).flat_map(|a| (0..m).flat_map(move |b| (0..m).map(move |c| (a, b, c)))) {
+                want_triangles += (a != b && b != c && a != c && has.contains(&(a, b)) && has.contains(&(b, c)) && has.contains(&(a, c))) as usize;
+            }
+        }
+        assert_eq!((items.reverse.len(), items.transitive.len()), (want_reverse, want_triangles));
+    }
+
+    /// Heads trained on real features with the loss and without it (same seed): the loss
+    /// lowers the expected violations on the sentences it saw.
+    #[test]
+    fn consistency_loss_lowers_violations() {
+        let config = project("models/pairs-train.json");
+        let mut c = load_config(&config).unwrap();
+        c.distill = None;
+        let g = Gazetteer::builtin();
+        let mut sentences = archive_sentences(g, &[project("data/sample/huffpost_sample.jsonl")], 60).unwrap();
+        // Give half the pairs a stance so the head has something to learn besides the constraints.
+        for (k, p) in sentences.iter_mut().flat_map(|s| s.pairs.iter_mut()).enumerate() {
+            p.stance = (k % 2 == 0).then_some([Label::Cooperative, Label::Hostile, Label::Neutral][k / 2 % 3]);
+        }
+        let stance = DirectedStanceModel::load(&dyad_model::paths::encoder_dir(None).unwrap(), &c.stance_dir, Device::Cpu).unwrap();
+        let f = features(&SentenceEncoder::StanceModel(&stance), &sentences, &mut |_| {}).unwrap();
+        let items = consistency_items(&f);
+        let expected = |heads: &PairHeads| {
+            let p = tch::no_grad(|| heads.forward(&f.x, &f.rule, false)).stance.softmax(-1, Kind::Float);
+            let rows = |r: &[i64], w: usize, i: usize| p.index_select(0, &Tensor::from_slice(&r.iter().skip(i).step_by(w).copied().collect::<Vec<_>>()));
+            let (o, u) = consistency_penalties(&[rows(items.reverse.as_flattened(), 2, 0), rows(items.reverse.as_flattened(), 2, 1)], &[0, 1, 2].map(|i| rows(items.transitive.as_flattened(), 3, i)));
+            o.double_value(&[]) + u.double_value(&[])
+        };
+        (c.epochs, c.batch_size) = (40, 16);
+        let without = train_heads(&c, 13, &[], &f).unwrap();
+        c.consistency = Some(ConsistencyConfig { reverse_weight: 2.0, transitive_weight: 2.0, batch_size: 32, ablation: false });
+        let with = train_heads(&c, 13, &[], &f).unwrap();
+        let (w, wo) = (expected(&with), expected(&without));
+        eprintln!("{} reverse pairs, {} triangles: expected violations {w:.3} with the loss, {wo:.3} without", items.reverse.len(), items.transitive.len());
+        assert!(w < 0.7 * wo, "the loss did not lower the violations: {w:.3} vs {wo:.3}");
     }
 }
