@@ -1242,6 +1242,32 @@ mod tests {
         assert_eq!((items.reverse.len(), items.transitive.len()), (want_reverse, want_triangles));
     }
 
+    /// The rows a step draws reach the penalties in their places: with one reverse pair and one
+    /// triangle over distinct random features (no dropout), the step's loss equals the
+    /// penalties computed on those rows directly.
+    #[test]
+    fn consistency_loss_reads_the_drawn_rows_in_order() {
+        tch::manual_seed(3);
+        let hidden = 8;
+        let heads = PairHeads::new(Device::Cpu, hidden, 16, 2, 0.0);
+        let rows = 5;
+        let f = FeatureSet {
+            x: Tensor::randn([rows, feature_count(hidden)], (Kind::Float, Device::Cpu)) * 3.0,
+            rule: Tensor::zeros([rows], (Kind::Float, Device::Cpu)),
+            targets: vec![PairTarget::default(); rows as usize],
+            sentence: vec![0; rows as usize],
+        };
+        let items = ConsistencyItems { reverse: vec![[3, 0]], transitive: vec![[1, 4, 2]] };
+        let k = ConsistencyConfig { reverse_weight: 1.0, transitive_weight: 10.0, batch_size: 4, ablation: false };
+        let got = tch::no_grad(|| consistency_loss(&k, &heads, &f, &items)).double_value(&[]);
+        let p = tch::no_grad(|| heads.forward(&f.x, &f.rule, false)).stance.softmax(-1, Kind::Float);
+        let row = |i: i64| p.narrow(0, i, 1);
+        let (o, u) = consistency_penalties(&[row(3), row(0)], &[row(1), row(4), row(2)]);
+        let want = o.double_value(&[]) + 10.0 * u.double_value(&[]);
+        assert!(want > 1e-4, "the random heads give no violation to compare: {want}");
+        assert!((got - want).abs() < 1e-5 * want.max(1.0), "loss {got} against {want} from the rows themselves");
+    }
+
     /// Heads trained on real features with the loss and without it (same seed): the loss
     /// lowers the expected violations on the sentences it saw.
     #[test]
