@@ -23,6 +23,16 @@ impl Label {
             Label::Hostile => "hostile",
         }
     }
+
+    /// +1, 0 or −1: the sign a relation takes in structural balance (a triangle is balanced when
+    /// the product of its three signs is not negative).
+    pub fn sign(self) -> i32 {
+        match self {
+            Label::Cooperative => 1,
+            Label::Neutral => 0,
+            Label::Hostile => -1,
+        }
+    }
 }
 
 impl std::str::FromStr for Label {

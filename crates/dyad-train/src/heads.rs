@@ -545,9 +545,9 @@ fn consistency_loss(k: &ConsistencyConfig, heads: &PairHeads, f: &FeatureSet, it
         let out = heads.forward(&f.x.index_select(0, &idx), &f.rule.index_select(0, &idx), true);
         out.stance.softmax(-1, Kind::Float).chunk(width as i64, 0)
     };
-    let r = draw(items.reverse.as_flattened(), 2);
-    let t = draw(items.transitive.as_flattened(), 3);
-    let (opposite, unbalanced) = consistency_penalties(&[r[0].shallow_clone(), r[1].shallow_clone()], &[t[0].shallow_clone(), t[1].shallow_clone(), t[2].shallow_clone()]);
+    let r: [Tensor; 2] = draw(items.reverse.as_flattened(), 2).try_into().expect("draw returns one tensor per place");
+    let t: [Tensor; 3] = draw(items.transitive.as_flattened(), 3).try_into().expect("draw returns one tensor per place");
+    let (opposite, unbalanced) = consistency_penalties(&r, &t);
     opposite * k.reverse_weight + unbalanced * k.transitive_weight
 }
 
@@ -555,11 +555,7 @@ fn consistency_loss(k: &ConsistencyConfig, heads: &PairHeads, f: &FeatureSet, it
 /// the constraints: ([opposite, reverse pairs], [unbalanced, triangles]).
 pub fn consistency_violations(f: &FeatureSet, p: &Predicted) -> ([usize; 2], [usize; 2]) {
     let items = consistency_items(f);
-    let sign = |k: i64| match p.stance[k as usize].label() {
-        Label::Cooperative => 1,
-        Label::Neutral => 0,
-        Label::Hostile => -1,
-    };
+    let sign = |k: i64| p.stance[k as usize].label().sign();
     let opposite = items.reverse.iter().filter(|[a, b]| sign(*a) * sign(*b) < 0).count();
     let unbalanced = items.transitive.iter().filter(|[a, b, c]| sign(*a) * sign(*b) * sign(*c) < 0).count();
     ([opposite, items.reverse.len()], [unbalanced, items.transitive.len()])
