@@ -942,7 +942,10 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
         let (mut opposite, mut unbalanced) = ([0usize; 2], [0usize; 2]);
         let mut count_violations = |f: &FeatureSet, p: &Predicted| {
             let (o, u) = consistency_violations(f, p);
-            (0..2).for_each(|i| (opposite[i], unbalanced[i]) = (opposite[i] + o[i], unbalanced[i] + u[i]));
+            for i in 0..2 {
+                opposite[i] += o[i];
+                unbalanced[i] += u[i];
+            }
         };
         let p = predict(heads, &conll_f)?;
         count_violations(conll_f, &p);
@@ -1070,6 +1073,10 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
         data_sha256.insert(f.to_string(), sha256_file(&c.stance_data_dir.join(f))?);
     }
     data_sha256.insert(c.conll.file_name().unwrap().to_string_lossy().into_owned(), sha256_file(&c.conll)?);
+    let mut dev_metrics = serde_json::json!({ "shipped_seed": c.seeds[0], "over_seeds": spread(&per_seed) });
+    if !ablation.is_empty() {
+        dev_metrics["without_consistency"] = spread(&ablation);
+    }
     let manifest = PairManifest {
         name: c.model_name.clone(),
         weights_sha256: sha256_file(&weights)?,
@@ -1085,11 +1092,7 @@ pub fn run(c: &HeadsConfig, config_json: serde_json::Value, model: &DirectedStan
         quad_follows_stance: c.quad_follows_stance,
         config: config_json,
         data_sha256,
-        dev_metrics: if ablation.is_empty() {
-            serde_json::json!({ "shipped_seed": c.seeds[0], "over_seeds": spread(&per_seed) })
-        } else {
-            serde_json::json!({ "shipped_seed": c.seeds[0], "over_seeds": spread(&per_seed), "without_consistency": spread(&ablation) })
-        },
+        dev_metrics,
         trained_at: chrono::Local::now().to_rfc3339(),
         train_seconds: started.elapsed().as_secs_f64(),
     };
